@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { ItemHeadersInterceptor } from './common/http/item-headers.interceptor';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { PageInterceptor } from './common/pagination';
+import { StrictValidationPipe } from './common/validation/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { DirectoryModule } from './directory/directory.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { PermissionGuard } from './permissions/permission.guard';
+import { PermissionsModule } from './permissions/permissions.module';
+import { ProjectsModule } from './projects/projects.module';
+import { QueuesModule } from './queues/queues.module';
+import { RedisModule } from './redis/redis.module';
+import { SandboxesModule } from './sandboxes/sandboxes.module';
+import { SimControlGuard } from './sandboxes/sim-control.guard';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config.databaseUrl, config.dbPoolSize),
+          autoLoadEntities: true,
+          retryAttempts: 0,
+        }),
+        RedisModule,
+        QueuesModule,
+        ObservabilityModule,
+        AuditModule,
+        PermissionsModule,
+        AuthModule,
+        DirectoryModule,
+        ProjectsModule,
+        SandboxesModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useExisting: SimControlGuard },
+        { provide: APP_GUARD, useExisting: PermissionGuard },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ItemHeadersInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

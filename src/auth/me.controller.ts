@@ -1,0 +1,15 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Authenticated } from '../permissions/route-access';
+
+@ApiTags('Me')
+@Controller('rest/v1.0/me')
+export class MeController {
+  @Get()
+  @Authenticated()
+  me(@Req() req: FastifyRequest): Record<string, unknown> {
+    const auth = req.auth!;
+    return { id: auth.user.id, login: auth.user.login, name: auth.user.name, company_ids: [auth.companyId] };
+  }
+}

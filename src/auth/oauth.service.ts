@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { AppError } from '../common/errors';
+import { User } from '../directory/entities/user.entity';
+import { OAuthApp } from './entities/oauth-app.entity';
+import { OAuthCode } from './entities/oauth-code.entity';
+import { OAuthToken } from './entities/oauth-token.entity';
+import { LoginService } from './login.service';
+import { digest, randomToken, verifySecret } from './secrets';
+
+export interface TokenAnswer {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  created_at: number;
+}
+
+export const CODE_TTL_MS = 10 * 60 * 1000;
+
+function oauth(code: 'invalid_request' | 'invalid_credentials', oauthError: string, message: string): AppError {
+  return new AppError(code, message, {}, {}, oauthError);
+}
+
+/** OAuth 2.0 grants, codes, refresh rotation and revocation (API.md "Authentication"). */
+@Injectable()
+export class OAuthService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: AppConfig,
+    private readonly logins: LoginService,
+  ) {}
+
+  async findApp(clientId: string | undefined): Promise<OAuthApp> {
+    const app = clientId ? await this.db.getRepository(OAuthApp).findOneBy({ clientId }) : null;
+    if (!app) throw oauth('invalid_credentials', 'invalid_client', 'Unknown client_id.');
+    return app;
+  }
+
+  /** Authenticates a client; answers the app. */
+  async authenticateClient(clientId: string | undefined, clientSecret: string | undefined): Promise<OAuthApp> {
+    if (!clientId || !clientSecret) throw oauth('invalid_credentials', 'invalid_client', 'client_id and client_secret are required.');
+    const app = await this.db
+      .getRepository(OAuthApp)
+      .createQueryBuilder('a')
+      .addSelect('a.clientSecretHash')
+      .where('a.clientId = :clientId', { clientId })
+      .getOne();
+    if (!app || !(await verifySecret(app.clientSecretHash, clientSecret))) {
+      throw oauth('invalid_credentials', 'invalid_client', 'The client_id or client_secret is not correct.');
+    }
+    return app;
+  }
+
+  /** The registered redirect URI a request may use; an unregistered one is refused, never followed. */
+  redirectFor(app: OAuthApp, requested: string | undefined): string {
+    if (!requested) {
+      if (app.redirectUris.length === 1) return app.redirectUris[0];
+      throw oauth('invalid_request', 'invalid_request', 'redirect_uri is required.');
+    }
+    if (!app.redirectUris.includes(requested)) {
+      throw oauth('invalid_request', 'invalid_request', 'redirect_uri is not registered for this application.');
+    }
+    return requested;
+  }
+
+  async issueCode(app: OAuthApp, user: User, redirectUri: string): Promise<string> {
+    const code = randomToken(24);
+    await this.db.getRepository(OAuthCode).insert({
+      codeHash: digest(code),
+      appId: app.id,
+      userId: user.id,
+      redirectUri,
+      expiresAt: new Date(Date.now() + CODE_TTL_MS),
+    });
+    return code;
+  }
+
+  /** Signs a user in through an app's form: the user must be in the app's company. */
+  async verifyForApp(app: OAuthApp, email: string, password: string): Promise<User> {
+    const user = await this.logins.verify(email, password);
+    if (user.companyId !== app.companyId) {
+      throw new AppError('invalid_credentials', 'The email or password is not correct.', {}, {}, 'invalid_grant');
+    }
+    return user;
+  }
+
+  tokensFor(user: User, app: OAuthApp): Promise<TokenAnswer> {
+    return this.issue(this.db.manager, user.id, user.companyId, app.id);
+  }
+
+  async passwordGrant(username: string | undefined, password: string | undefined, clientId?: string): Promise<TokenAnswer> {
+    if (!username || !password) throw oauth('invalid_request', 'invalid_request', 'username and password are required.');
+    const app = clientId ? await this.findApp(clientId) : null;
+    const user = await this.logins.verify(username, password);
+    if (app && app.companyId !== user.companyId) throw oauth('invalid_credentials', 'invalid_client', 'This client belongs to another company.');
+    return this.issue(this.db.manager, user.id, user.companyId, app?.id ?? null);
+  }
+
+  async codeGrant(code: string | undefined, app: OAuthApp, redirectUri: string | undefined): Promise<TokenAnswer> {
+    if (!code) throw oauth('invalid_request', 'invalid_request', 'code is required.');
+    return this.db.transaction(async (m) => {
+      const rows: { user_id: number; redirect_uri: string; app_id: number }[] = await m.query(
+        `UPDATE oauth_codes SET used_at = now()
+          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, redirect_uri, app_id`,
+        [digest(code)],
+      );
+      const row = rows[0];
+      if (!row || row.app_id !== app.id) {
+        throw oauth('invalid_request', 'invalid_grant', 'The authorization code is invalid, expired or was already used.');
+      }
+      if (redirectUri !== undefined && redirectUri !== row.redirect_uri) {
+        throw oauth('invalid_request', 'invalid_grant', 'redirect_uri does not match the one the code was issued for.');
+      }
+      const user = await this.activeUser(m, row.user_id);
+      return this.issue(m, user.id, user.companyId, app.id);
+    });
+  }
+
+  async clientCredentialsGrant(app: OAuthApp): Promise<TokenAnswer> {
+    if (!app.serviceAccountUserId) {
+      throw oauth('invalid_request', 'unauthorized_client', 'This application is not a service account; use another grant.');
+    }
+    const user = await this.activeUser(this.db.manager, app.serviceAccountUserId);
+    return this.issue(this.db.manager, user.id, user.companyId, app.id);
+  }
+
+  async refreshGrant(refreshToken: string | undefined, clientId?: string, clientSecret?: string): Promise<TokenAnswer> {
+    if (!refreshToken) throw oauth('invalid_request', 'invalid_request', 'refresh_token is required.');
+    const app = clientId || clientSecret ? await this.authenticateClient(clientId, clientSecret) : null;
+    return this.db.transaction(async (m) => {
+      const rows: { user_id: number; company_id: number; app_id: number | null }[] = await m.query(
+        `UPDATE oauth_tokens SET revoked_at = now()
+          WHERE refresh_hash = $1 AND revoked_at IS NULL AND refresh_expires_at > now()
+          RETURNING user_id, company_id, app_id`,
+        [digest(refreshToken)],
+      );
+      const row = rows[0];
+      if (!row) throw oauth('invalid_request', 'invalid_grant', 'The refresh token is invalid, expired or was already used.');
+      if (row.app_id !== null && row.app_id !== app?.id) {
+        throw oauth('invalid_credentials', 'invalid_client', 'This refresh token was issued to another client; send its client_id and client_secret.');
+      }
+      const user = await this.activeUser(m, row.user_id);
+      return this.issue(m, user.id, row.company_id, row.app_id);
+    });
+  }
+
+  /** RFC 7009: revoking an unknown token is not an error. */
+  async revoke(token: string | undefined): Promise<void> {
+    if (!token) throw oauth('invalid_request', 'invalid_request', 'token is required.');
+    const hash = digest(token);
+    await this.db.query(
+      'UPDATE oauth_tokens SET revoked_at = now() WHERE (access_hash = $1 OR refresh_hash = $1) AND revoked_at IS NULL',
+      [hash],
+    );
+  }
+
+  private async activeUser(m: EntityManager, userId: number): Promise<User> {
+    const user = await m.findOneBy(User, { id: userId });
+    if (!user) throw oauth('invalid_request', 'invalid_grant', 'The user no longer exists.');
+    if (!user.active) throw new AppError('account_inactive', 'This user account has been deactivated by a company administrator.', {}, {}, 'invalid_grant');
+    return user;
+  }
+
+  private async issue(m: EntityManager, userId: number, companyId: number, appId: number | null): Promise<TokenAnswer> {
+    const access = randomToken();
+    const refresh = randomToken();
+    const now = Date.now();
+    await m.insert(OAuthToken, {
+      companyId,
+      userId,
+      appId,
+      accessHash: digest(access),
+      refreshHash: digest(refresh),
+      expiresAt: new Date(now + this.config.accessTokenTtlSeconds * 1000),
+      refreshExpiresAt: new Date(now + this.config.refreshTokenTtlSeconds * 1000),
+    });
+    return {
+      access_token: access,
+      token_type: 'Bearer',
+      expires_in: this.config.accessTokenTtlSeconds,
+      refresh_token: refresh,
+      created_at: Math.floor(now / 1000),
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors';
+import type { AuthContext } from '../common/http/request-context';
+import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
+import { digest } from './secrets';
+
+interface TokenRow {
+  id: number;
+  app_id: number | null;
+  client_id: string | null;
+  created_at: Date;
+  user_id: number;
+  company_id: number;
+  expires_at: Date;
+  revoked_at: Date | null;
+  active: boolean;
+  name: string;
+  email: string;
+  vendor_id: number | null;
+  permission_version: number;
+  settings: Partial<SandboxSettings> | null;
+  seed: number | null;
+}
+
+const TOKEN_SQL = `
+  SELECT t.id, t.app_id, a.client_id, t.created_at, t.user_id, u.company_id, t.expires_at, t.revoked_at,
+         u.active, u.name, u.email, u.vendor_id, c.permission_version, s.settings, s.seed
+    FROM oauth_tokens t
+    JOIN users u ON u.id = t.user_id
+    JOIN companies c ON c.id = u.company_id
+    LEFT JOIN sandboxes s ON s.company_id = c.id
+    LEFT JOIN oauth_apps a ON a.id = t.app_id
+   WHERE t.access_hash = $1`;
+
+/**
+ * Layer 1: turns a bearer token into the caller, in one query, on every request.
+ * Nothing is cached, so revocation and deactivation apply to the next request.
+ */
+@Injectable()
+export class TokenAuthService {
+  constructor(private readonly db: DataSource) {}
+
+  async authenticate(authorization: string | undefined): Promise<AuthContext> {
+    const token = parseBearer(authorization);
+    const rows: TokenRow[] = await this.db.query(TOKEN_SQL, [digest(token)]);
+    const row = rows[0];
+    if (!row || row.revoked_at) {
+      throw new AppError('unauthenticated', 'The access token is unknown or was revoked. Sign in again to get a new one.');
+    }
+    if (row.expires_at.getTime() <= Date.now()) {
+      throw new AppError('session_expired', 'The access token has expired. Use your refresh token or sign in again.', {
+        expired_at: row.expires_at.toISOString(),
+      });
+    }
+    if (!row.active) {
+      throw new AppError('account_inactive', 'This user account has been deactivated by a company administrator.');
+    }
+    return {
+      tokenId: row.id,
+      appId: row.app_id,
+      appClientId: row.client_id,
+      tokenCreatedAt: Math.floor(row.created_at.getTime() / 1000),
+      userId: row.user_id,
+      companyId: row.company_id,
+      expiresAt: row.expires_at,
+      permissionVersion: row.permission_version,
+      settings: withDefaults(row.settings, row.seed ?? 0),
+      user: { id: row.user_id, name: row.name, login: row.email, vendorId: row.vendor_id },
+    };
+  }
+}
+
+export function parseBearer(authorization: string | undefined): string {
+  if (!authorization) {
+    throw new AppError('unauthenticated', 'Sign in first: send the header Authorization: Bearer <access_token>.');
+  }
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{10,512})\s*$/i.exec(authorization);
+  if (!match) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <access_token>".');
+  return match[1];
+}

@@ -1,0 +1,34 @@
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { map, Observable } from 'rxjs';
+
+/**
+ * Single items answer `ETag: "<version>"`; a POST that creates (201) answers
+ * `Location` with the new item's URL.
+ */
+@Injectable()
+export class ItemHeadersInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const status: number | undefined = this.reflector.get(HTTP_CODE_METADATA, context.getHandler());
+    return next.handle().pipe(
+      map((body: unknown) => {
+        if (body && typeof body === 'object' && !Array.isArray(body)) {
+          const item = body as { id?: unknown; version?: unknown };
+          if (typeof item.version === 'number') void reply.header('ETag', `"${item.version}"`);
+          if (request.method === 'POST' && (status ?? HttpStatus.CREATED) === HttpStatus.CREATED && item.id !== undefined) {
+            const path = request.url.split('?')[0].replace(/\/$/, '');
+            void reply.header('Location', `${request.protocol}://${request.host}${path}/${String(item.id)}`);
+          }
+        }
+        return body;
+      }),
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import type { AccessSubject } from '../../permissions/access-subject';
+import type { Decision } from '../../permissions/resolver';
+import type { SandboxSettings } from '../../sandboxes/sandbox-settings';
+
+/** Who is calling, established by the auth guard (layer 1). */
+export interface AuthContext {
+  tokenId: number;
+  appId: number | null;
+  appClientId: string | null;
+  /** When the token was issued, epoch seconds. */
+  tokenCreatedAt: number;
+  userId: number;
+  /** The company whose directory the user is in. */
+  companyId: number;
+  expiresAt: Date;
+  permissionVersion: number;
+  settings: SandboxSettings;
+  user: { id: number; name: string; login: string; vendorId: number | null };
+}
+
+/** What the permission guard decided, for the handler to use (e.g. a list's scope). */
+export interface AccessContext {
+  companyId: number;
+  projectId: number | null;
+  subject: AccessSubject;
+  decision: Decision | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: AuthContext;
+    access?: AccessContext;
+    /** The sandbox (or `operator`) a `/_sim` call acts for. */
+    simPrincipal?: string;
+    startedAt?: bigint;
+  }
+}

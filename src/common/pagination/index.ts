@@ -1,0 +1,3 @@
+export * from './list-query';
+export * from './page';
+export * from './page.interceptor';

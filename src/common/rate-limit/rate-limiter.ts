@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type Redis from 'ioredis';
+import { REDIS } from '../../redis/redis.module';
+import { AppError } from '../errors';
+import type { AuthContext } from '../http/request-context';
+
+const HOUR = 3600;
+const SPIKE = 10;
+
+/**
+ * Per-token limits counted in Redis (so every API process shares them): an
+ * hourly window and a 10-second spike window, both settable per sandbox.
+ */
+@Injectable()
+export class RateLimiter {
+  private readonly logger = new Logger('RateLimiter');
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async consume(reply: FastifyReply, auth: AuthContext): Promise<void> {
+    const { hourly, spike_10s: spike } = auth.settings.rate_limit;
+    const now = Math.floor(Date.now() / 1000);
+    const hourWindow = Math.floor(now / HOUR);
+    const spikeWindow = Math.floor(now / SPIKE);
+    const hourKey = `rl:h:${auth.tokenId}:${hourWindow}`;
+    const spikeKey = `rl:s:${auth.tokenId}:${spikeWindow}`;
+    let counts: [number, number];
+    try {
+      const result = await this.redis
+        .multi()
+        .incr(hourKey)
+        .expire(hourKey, HOUR + 60)
+        .incr(spikeKey)
+        .expire(spikeKey, SPIKE + 5)
+        .exec();
+      counts = [Number(result?.[0]?.[1] ?? 0), Number(result?.[2]?.[1] ?? 0)];
+    } catch (err) {
+      // Limits are a courtesy to clients; an unreachable Redis must not stop reads.
+      this.logger.warn(`rate limit not counted: ${(err as Error).message}`);
+      return;
+    }
+    const [hourCount, spikeCount] = counts;
+    const hourReset = (hourWindow + 1) * HOUR;
+    void reply
+      .header('X-Rate-Limit-Limit', String(hourly))
+      .header('X-Rate-Limit-Remaining', String(Math.max(0, hourly - hourCount)))
+      .header('X-Rate-Limit-Reset', String(hourReset));
+    if (hourCount > hourly) {
+      throw limited(`the hourly limit of ${hourly} requests`, hourReset - now, hourly, 'hourly');
+    }
+    if (spikeCount > spike) {
+      throw limited(`the spike limit of ${spike} requests per 10 seconds`, (spikeWindow + 1) * SPIKE - now, spike, 'spike_10s');
+    }
+  }
+}
+
+function limited(what: string, retryAfter: number, limit: number, window: string): AppError {
+  const seconds = Math.max(1, retryAfter);
+  return new AppError(
+    'rate_limited',
+    `This access token went over ${what}. Retry after ${seconds} s.`,
+    { limit, window, retry_after: seconds },
+    { 'Retry-After': String(seconds) },
+  );
+}

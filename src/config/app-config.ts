@@ -1,0 +1,108 @@
+/**
+ * The one place that reads the environment. Everything else receives an
+ * `AppConfig` (injected) and never touches `process.env`.
+ */
+export type SimRole = 'api' | 'worker' | 'all';
+
+export class AppConfig {
+  readonly databaseUrl!: string;
+  readonly redisUrl!: string;
+  readonly host!: string;
+  readonly port!: number;
+  readonly role!: SimRole;
+  readonly openControls!: boolean;
+  readonly operatorToken!: string | null;
+  readonly accessTokenTtlSeconds!: number;
+  readonly refreshTokenTtlSeconds!: number;
+  readonly queuePrefix!: string;
+  readonly bodyLimitBytes!: number;
+  readonly dbPoolSize!: number;
+  readonly logRequests!: boolean;
+  readonly publicUrl!: string | null;
+  readonly webhookAllow!: string[];
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new ConfigError(name, 'is required but not set');
+  return value.trim();
+}
+
+function url(env: Env, name: string, protocols: string[]): string {
+  const value = required(env, name);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL (got "${value}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return value;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const operatorToken = env.SIM_OPERATOR_TOKEN?.trim() || null;
+  if (operatorToken !== null && operatorToken.length < 16) {
+    throw new ConfigError('SIM_OPERATOR_TOKEN', 'must be at least 16 characters long');
+  }
+  return new AppConfig({
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    host: env.HOST?.trim() || '127.0.0.1',
+    port: int(env, 'PORT', 3000, 0, 65535),
+    role: oneOf(env, 'SIM_ROLE', ['api', 'worker', 'all'] as const, 'all'),
+    openControls: bool(env, 'SIM_OPEN_CONTROLS', false),
+    operatorToken,
+    accessTokenTtlSeconds: int(env, 'SIM_ACCESS_TOKEN_TTL_SECONDS', 5400, 1, 31_536_000),
+    refreshTokenTtlSeconds: int(env, 'SIM_REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 31_536_000),
+    queuePrefix: env.SIM_QUEUE_PREFIX?.trim() || 'sitesim',
+    bodyLimitBytes: int(env, 'SIM_BODY_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    dbPoolSize: int(env, 'SIM_DB_POOL_SIZE', 10, 1, 500),
+    logRequests: bool(env, 'SIM_LOG_REQUESTS', false),
+    publicUrl: env.SIM_PUBLIC_URL?.trim() || null,
+    webhookAllow: (env.SIM_WEBHOOK_ALLOW ?? '127.0.0.1,localhost,::1')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  });
+}

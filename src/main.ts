@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { startWorker, WorkerHandle } from './worker';
+
+/** Starts the API (and the worker too with SIM_ROLE=all). */
+export async function main(config: AppConfig): Promise<() => Promise<void>> {
+  const logger = new Logger('Main');
+  let worker: WorkerHandle | null = null;
+  if (config.role === 'worker') {
+    worker = await startWorker(config);
+    return () => worker!.close();
+  }
+  const app = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  if (config.role === 'all') worker = await startWorker(config);
+  logger.log(`API listening on http://${config.host}:${config.port} (role ${config.role})`);
+  return async () => {
+    await worker?.close();
+    await app.close();
+  };
+}
+
+export function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping…\n`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((err: Error) => {
+        process.stderr.write(`error while stopping: ${err.message}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+if (require.main === module) {
+  main(configOrExit())
+    .then(stopOnSignals)
+    .catch((err: Error) => {
+      process.stderr.write(`failed to start: ${err.message}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** The Prometheus metrics of one process (its own registry, so that apps in one process do not collide). */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly requestDuration = new Histogram({
+    name: 'sitesim_http_request_duration_seconds',
+    help: 'HTTP request duration by route pattern, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly denials = new Counter({
+    name: 'sitesim_permission_denials_total',
+    help: 'Requests refused by the permission engine, by error code and layer',
+    labelNames: ['code', 'layer'] as const,
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'sitesim_http_errors_total',
+    help: 'Error answers by stable error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sitesim_' });
+  }
+}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { RateLimiter } from '../common/rate-limit/rate-limiter';
+import { AccessService } from './access.service';
+import { DenialsService } from './denials.service';
+import { ExplainService } from './explain.service';
+import { ItemPolicyRegistry } from './item-policy';
+import { PermissionGuard } from './permission.guard';
+import { PermissionsController } from './permissions.controller';
+
+@Global()
+@Module({
+  providers: [RateLimiter, AccessService, ItemPolicyRegistry, DenialsService, ExplainService, PermissionGuard],
+  controllers: [PermissionsController],
+  exports: [AccessService, ItemPolicyRegistry, DenialsService, PermissionGuard],
+})
+export class PermissionsModule {}

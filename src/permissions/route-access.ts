@@ -1,0 +1,55 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation } from '@nestjs/swagger';
+import { Action, ruleOf } from './matrix/action-matrix';
+import { isCompanyTool } from './resolver';
+import { describeRule } from './describe-rule';
+
+/**
+ * How a route is protected. Every route declares exactly one of these; a test
+ * fails when one does not.
+ */
+export type RouteAccess =
+  | { kind: 'public'; reason: string }
+  | { kind: 'authenticated' }
+  | { kind: 'company_member' }
+  | { kind: 'sim_control' }
+  | { kind: 'action'; action: Action; projectFrom: 'param' | 'query' | null; item?: string };
+
+export const ROUTE_ACCESS = 'sitesim:route-access';
+
+const companyHeader = ApiHeader({ name: 'Procore-Company-Id', required: true, description: 'The company the request acts in.' });
+
+/** A deliberately public route (OAuth, health, docs); the reason is kept for review. */
+export const Public = (reason: string): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_ACCESS, { kind: 'public', reason } satisfies RouteAccess);
+
+/** Any signed-in user, no company context (e.g. `/me`). */
+export const Authenticated = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'authenticated' } satisfies RouteAccess), ApiBearerAuth());
+
+/** Any user in the company named by `Procore-Company-Id` (layers 1–2). */
+export const CompanyMember = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'company_member' } satisfies RouteAccess), ApiBearerAuth(), companyHeader);
+
+/** Simulator controls: sandbox token, operator token, or open controls. */
+export const SimControl = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'sim_control' } satisfies RouteAccess), ApiBearerAuth());
+
+export interface CanOptions {
+  /** Where the project id comes from for project tools (default: the `project_id` route param). */
+  projectFrom?: 'param' | 'query';
+  /** Route param naming the item the action is on, for item policies. */
+  item?: string;
+}
+
+/** The matrix action this route performs; the permission guard decides. */
+export function Can(action: Action, options: CanOptions = {}): MethodDecorator {
+  const rule = ruleOf(action);
+  const projectFrom = isCompanyTool(rule.tool) ? null : (options.projectFrom ?? 'param');
+  return applyDecorators(
+    SetMetadata(ROUTE_ACCESS, { kind: 'action', action, projectFrom, item: options.item } satisfies RouteAccess),
+    ApiBearerAuth(),
+    companyHeader,
+    ApiOperation({ description: `Action \`${action}\`: ${describeRule(action)}` }),
+  );
+}

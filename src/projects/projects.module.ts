@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Project } from './entities/project.entity';
+import { ProjectTool } from './entities/project-tool.entity';
+import { ProjectsController } from './projects.controller';
+import { ProjectsService } from './projects.service';
+import { ToolsService } from './tools.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Project, ProjectTool])],
+  providers: [ProjectsService, ToolsService],
+  controllers: [ProjectsController],
+  exports: [ProjectsService],
+})
+export class ProjectsModule {}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AppError } from '../common/errors';
+import type { Actor } from '../common/http/request-helpers';
+import { ListQuery, ListSpec, Page } from '../common/pagination';
+import { lockForEdit } from '../database/versioning';
+import { Company } from '../directory/entities/company.entity';
+import { escapeLike } from '../directory/users.service';
+import { PROJECT_TOOLS } from '../permissions/permission.types';
+import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
+import { Project } from './entities/project.entity';
+import { ProjectTool } from './entities/project-tool.entity';
+import { mapProject } from './projects.mappers';
+
+export const PROJECT_LIST: ListSpec<'active' | 'query' | 'ids', 'name' | 'id' | 'created_at'> = {
+  filters: { active: { kind: 'bool' }, query: { kind: 'string' }, ids: { kind: 'ints' } },
+  sorts: ['name', 'id', 'created_at'],
+  defaultSort: 'name',
+};
+type ProjectListQuery = ListQuery<'active' | 'query' | 'ids', 'name' | 'id' | 'created_at'>;
+
+const SORT_COLUMN = { name: 'p.name', id: 'p.id', created_at: 'p.createdAt' } as const;
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Every project of the company, or (`memberOnly`) only those where the user is an active member. */
+  async list(companyId: number, q: ProjectListQuery, memberOnly: number | null): Promise<Page<Record<string, unknown>>> {
+    const qb = this.db.getRepository(Project).createQueryBuilder('p').where('p.companyId = :companyId', { companyId });
+    if (memberOnly !== null) {
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM project_memberships m WHERE m.project_id = p.id AND m.user_id = :uid AND m.active)',
+        { uid: memberOnly },
+      );
+    }
+    if (q.filters.active !== undefined) qb.andWhere('p.active = :active', { active: q.filters.active });
+    if (q.filters.ids !== undefined) qb.andWhere('p.id IN (:...ids)', { ids: q.filters.ids });
+    if (q.filters.query !== undefined) qb.andWhere('p.name ILIKE :q', { q: `%${escapeLike(String(q.filters.query))}%` });
+    qb.orderBy(SORT_COLUMN[q.sort.field], q.sort.direction).addOrderBy('p.id', 'ASC');
+    const [rows, total] = await qb.skip((q.page - 1) * q.perPage).take(q.perPage).getManyAndCount();
+    const name = await this.companyName(companyId);
+    return Page.of(rows.map((p) => mapProject(p, name)), total, q);
+  }
+
+  async get(companyId: number, projectId: number): Promise<Record<string, unknown>> {
+    const project = await this.db.getRepository(Project).findOneBy({ id: projectId, companyId });
+    if (!project) throw AppError.notFound('Project');
+    return mapProject(project, await this.companyName(companyId));
+  }
+
+  async create(companyId: number, dto: CreateProjectDto, actor: Actor): Promise<Record<string, unknown>> {
+    const project = await this.db.transaction((m) => this.insert(m, companyId, dto, actor));
+    return this.get(companyId, project.id);
+  }
+
+  /** Creates a project with every tool active (also used by sandbox seeding). */
+  async insert(m: EntityManager, companyId: number, dto: CreateProjectDto & { id?: number }, actor: Actor | null): Promise<Project> {
+    const project = await m.save(
+      m.create(Project, {
+        ...(dto.id ? { id: dto.id } : {}),
+        companyId,
+        name: dto.name,
+        projectNumber: dto.project_number ?? null,
+        address: dto.address ?? null,
+        settings: dto.rfi_due_days ? { rfi_due_days: dto.rfi_due_days } : {},
+      }),
+    );
+    await m.insert(
+      ProjectTool,
+      PROJECT_TOOLS.map((tool) => ({ projectId: project.id, tool, active: true })),
+    );
+    if (actor) {
+      await this.audit.record({ companyId, projectId: project.id, userId: actor.userId, kind: 'project_created', detail: { name: project.name }, requestId: actor.requestId }, m);
+    }
+    return project;
+  }
+
+  async update(companyId: number, projectId: number, dto: UpdateProjectDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
+    await this.db.transaction(async (m) => {
+      const p = await lockForEdit(m, Project, { id: projectId, companyId }, 'Project', expected);
+      if (dto.name !== undefined) p.name = dto.name;
+      if (dto.project_number !== undefined) p.projectNumber = dto.project_number;
+      if (dto.address !== undefined) p.address = dto.address;
+      if (dto.active !== undefined) p.active = dto.active;
+      if (dto.rfi_due_days !== undefined) p.settings = { ...p.settings, rfi_due_days: dto.rfi_due_days };
+      p.version += 1;
+      await m.save(p);
+      await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'project_updated', detail: {}, requestId: actor.requestId }, m);
+    });
+    return this.get(companyId, projectId);
+  }
+
+  private async companyName(companyId: number): Promise<string> {
+    const company = await this.db.getRepository(Company).findOne({ where: { id: companyId }, select: { id: true, name: true } });
+    return company?.name ?? '';
+  }
+}

@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProjectsModule } from '../projects/projects.module';
+import { DirectorySeed } from './directory-seed';
+import { Sandbox } from './sandbox.entity';
+import { SandboxesController } from './sandboxes.controller';
+import { SandboxesService } from './sandboxes.service';
+import { SeedRegistry } from './seed-registry';
+import { SimControlGuard } from './sim-control.guard';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Sandbox]), ProjectsModule],
+  providers: [SandboxesService, SeedRegistry, DirectorySeed, SimControlGuard],
+  controllers: [SandboxesController],
+  exports: [SandboxesService, SeedRegistry, SimControlGuard],
+})
+export class SandboxesModule {}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SandboxTemplate, SeededIds } from './sandbox.entity';
+
+/** Hashes of the seeded credentials (persona password, app secrets). */
+export interface SeedCredentials {
+  personaPasswordHash: string;
+  appSecretHashes: Record<string, string>;
+}
+
+/**
+ * What a seeding step sees: the transaction, the sandbox and the ids of what
+ * is already seeded. `id(group, key)` gives back the id a record had before a
+ * reset, so that reseeding restores the same ids.
+ */
+export class SeedContext {
+  constructor(
+    readonly manager: EntityManager,
+    readonly sandboxId: number,
+    readonly companyId: number,
+    readonly template: SandboxTemplate,
+    readonly seed: number,
+    readonly credentials: SeedCredentials,
+    private readonly previous: SeededIds,
+    readonly ids: SeededIds = {},
+  ) {}
+
+  /** The id this record had in an earlier seeding, if any. */
+  previousId(group: string, key: string): number | undefined {
+    return this.previous[group]?.[key];
+  }
+
+  record(group: string, key: string, id: number): number {
+    (this.ids[group] ??= {})[key] = id;
+    return id;
+  }
+
+  idOf(group: string, key: string): number {
+    const id = this.ids[group]?.[key];
+    if (id === undefined) throw new Error(`seed: no ${group}.${key} yet`);
+    return id;
+  }
+}
+
+/** A feature's contribution to seeded sandboxes (RFIs, budget, …), run in `order`. */
+export interface SeedStep {
+  name: string;
+  order: number;
+  templates: readonly SandboxTemplate[];
+  run(ctx: SeedContext): Promise<void>;
+}
+
+@Injectable()
+export class SeedRegistry {
+  private readonly steps: SeedStep[] = [];
+
+  register(step: SeedStep): void {
+    if (this.steps.some((s) => s.name === step.name)) throw new Error(`seed step ${step.name} registered twice`);
+    this.steps.push(step);
+    this.steps.sort((a, b) => a.order - b.order);
+  }
+
+  stepsFor(template: SandboxTemplate): SeedStep[] {
+    return this.steps.filter((s) => s.templates.includes(template));
+  }
+}
