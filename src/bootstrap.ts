@@ -8,7 +8,6 @@ import * as qs from 'qs';
 import sjson from 'secure-json-parse';
 import { AppModule } from './app.module';
 import { AppError } from './common/errors';
-import { toErrorResponse } from './common/errors/to-error-response';
 import { AppConfig } from './config/app-config';
 import { Metrics } from './observability/metrics';
 import { ACTIONS } from './permissions/matrix/action-matrix';
@@ -44,7 +43,7 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
 
 /** Clients send `Content-Type: application/json` on bodiless requests too; that must work. */
 function installParsers(fastify: FastifyInstance): void {
-  fastify.removeContentTypeParser(['application/json']);
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
@@ -74,12 +73,6 @@ function installHooks(fastify: FastifyInstance, metrics: Metrics): void {
       );
     }
     done();
-  });
-  // Errors raised before a route runs (body parsing, size limits) get the same shape as every other error.
-  fastify.setErrorHandler((error, request, reply) => {
-    const answer = toErrorResponse(error, String(request.id));
-    metrics.errors.inc({ code: answer.code });
-    void reply.status(answer.status).headers(answer.headers).send(answer.body);
   });
 }
 

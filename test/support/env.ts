@@ -1,0 +1,21 @@
+/** The test services' addresses, from `scripts/services.sh env` (test mode) or the environment. */
+export function testUrls(): { databaseUrl: string; redisUrl: string } {
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
+  if (!databaseUrl || !redisUrl) {
+    throw new Error('DATABASE_URL and REDIS_URL are not set: run the suite with `npm test`, which starts the test services.');
+  }
+  return { databaseUrl, redisUrl };
+}
+
+/** One template database per test run (the run id is set by scripts/test.js, or the parent pid). */
+export function templateDb(): string {
+  const run = process.env.SITESIM_TEST_RUN ?? String(process.ppid);
+  return `sitesim_template_${run.replace(/\W/g, '')}`;
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

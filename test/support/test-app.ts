@@ -1,0 +1,66 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { templateDb, testUrls, withDatabase } from './env';
+import { ApiClient } from './api-client';
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+}
+
+/**
+ * A real app on a private copy of the migrated database and its own BullMQ
+ * prefix, so that test files run in parallel without seeing each other.
+ */
+export class TestApp {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly config: AppConfig,
+    readonly database: string,
+    readonly db: Client,
+  ) {}
+
+  static async start(options: TestAppOptions = {}): Promise<TestApp> {
+    const { databaseUrl, redisUrl } = testUrls();
+    const database = `sitesim_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
+    const admin = new Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${templateDb()}"`);
+    } finally {
+      await admin.end();
+    }
+    const url = withDatabase(databaseUrl, database);
+    const config = loadConfig({
+      DATABASE_URL: url,
+      REDIS_URL: redisUrl,
+      SIM_OPEN_CONTROLS: 'true',
+      SIM_QUEUE_PREFIX: `t_${database}`,
+      SIM_DB_POOL_SIZE: '5',
+      ...options.env,
+    });
+    const app = await createApp(config, { logger: ['error'] });
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    return new TestApp(app, config, database, db);
+  }
+
+  /** A client that speaks HTTP to the app in-process (the full Fastify stack, no socket). */
+  client(): ApiClient {
+    return new ApiClient(this.app);
+  }
+
+  async stop(): Promise<void> {
+    await this.db.end().catch(() => undefined);
+    await this.app.close();
+    const admin = new Client({ connectionString: withDatabase(testUrls().databaseUrl, 'postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+}
