@@ -38,7 +38,8 @@ export class MembershipsService {
     if (q.filters.permission_template_id !== undefined) qb.andWhere('m.templateId = :tid', { tid: q.filters.permission_template_id });
     if (q.filters.query !== undefined) qb.andWhere('(u.name ILIKE :q OR u.email ILIKE :q)', { q: `%${escapeLike(String(q.filters.query))}%` });
     qb.orderBy(q.sort.field === 'name' ? 'u.name' : 'u.id', q.sort.direction).addOrderBy('u.id', 'ASC');
-    const [rows, total] = await qb.skip((q.page - 1) * q.perPage).take(q.perPage).getManyAndCount();
+    // offset/limit, not skip/take: the join is one-to-one, and skip/take cannot order by a joined column.
+    const [rows, total] = await qb.offset((q.page - 1) * q.perPage).limit(q.perPage).getManyAndCount();
     return Page.of(await this.mapMany(rows), total, q);
   }
 

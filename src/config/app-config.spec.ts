@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const BASE = { DATABASE_URL: 'postgres://u@localhost:5432/db', REDIS_URL: 'redis://localhost:6379' };
+
+function problem(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('reads a minimal environment with defaults', () => {
+    const c = loadConfig(BASE);
+    expect(c.port).toBe(3000);
+    expect(c.role).toBe('all');
+    expect(c.openControls).toBe(false);
+    expect(c.accessTokenTtlSeconds).toBe(5400);
+  });
+
+  it.each([
+    [{ REDIS_URL: BASE.REDIS_URL }, /^DATABASE_URL is required/],
+    [{ ...BASE, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must use postgres/],
+    [{ ...BASE, REDIS_URL: 'not a url' }, /^REDIS_URL must be a URL/],
+    [{ ...BASE, PORT: 'eighty' }, /^PORT must be an integer/],
+    [{ ...BASE, PORT: '70000' }, /^PORT must be an integer/],
+    [{ ...BASE, SIM_ROLE: 'both' }, /^SIM_ROLE must be one of api, worker, all/],
+    [{ ...BASE, SIM_OPEN_CONTROLS: 'maybe' }, /^SIM_OPEN_CONTROLS must be true or false/],
+    [{ ...BASE, SIM_OPERATOR_TOKEN: 'short' }, /^SIM_OPERATOR_TOKEN must be at least 16/],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    const text = problem(env as Record<string, string>);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+  });
+});
