@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page } from '../common/pagination';
+import { insertWithId } from '../database/insert-with-id';
 import { lockForEdit } from '../database/versioning';
 import { Company } from '../directory/entities/company.entity';
 import { escapeLike } from '../directory/users.service';
@@ -61,16 +62,14 @@ export class ProjectsService {
 
   /** Creates a project with every tool active (also used by sandbox seeding). */
   async insert(m: EntityManager, companyId: number, dto: CreateProjectDto & { id?: number }, actor: Actor | null): Promise<Project> {
-    const project = await m.save(
-      m.create(Project, {
-        ...(dto.id ? { id: dto.id } : {}),
-        companyId,
-        name: dto.name,
-        projectNumber: dto.project_number ?? null,
-        address: dto.address ?? null,
-        settings: dto.rfi_due_days ? { rfi_due_days: dto.rfi_due_days } : {},
-      }),
-    );
+    const values: Partial<Project> = {
+      companyId,
+      name: dto.name,
+      projectNumber: dto.project_number ?? null,
+      address: dto.address ?? null,
+      settings: dto.rfi_due_days ? { rfi_due_days: dto.rfi_due_days } : {},
+    };
+    const project = dto.id ? await insertWithId(m, Project, dto.id, values) : await m.save(m.create(Project, values));
     await m.insert(
       ProjectTool,
       PROJECT_TOOLS.map((tool) => ({ projectId: project.id, tool, active: true })),

@@ -38,29 +38,21 @@ export class DirectorySeed implements OnModuleInit {
     const m = ctx.manager;
     const credentials = ctx.credentials;
     const training = ctx.template === 'training';
-    const keep = (group: string, key: string) => {
-      const id = ctx.previousId(group, key);
-      return id === undefined ? {} : { id };
-    };
 
     for (const v of training ? VENDORS : VENDORS.filter((x) => x.own)) {
-      const row = await m.save(m.create(Vendor, { ...keep('vendors', v.key), companyId: ctx.companyId, name: v.name, trade: v.trade, isOwnCompany: v.own }));
-      ctx.record('vendors', v.key, row.id);
+      await ctx.insert(Vendor, 'vendors', v.key, { companyId: ctx.companyId, name: v.name, trade: v.trade, isOwnCompany: v.own });
     }
     for (const t of training ? [...COMPANY_TEMPLATES, ...PROJECT_TEMPLATES] : COMPANY_TEMPLATES) {
-      const row = await m.save(
-        m.create(PermissionTemplate, { ...keep('templates', t.key), companyId: ctx.companyId, projectId: null, name: t.name, scope: t.scope, assignable: true, levels: t.levels, granular: t.granular }),
-      );
-      ctx.record('templates', t.key, row.id);
+      await ctx.insert(PermissionTemplate, 'templates', t.key, {
+        companyId: ctx.companyId, projectId: null, name: t.name, scope: t.scope, assignable: true, levels: t.levels, granular: t.granular,
+      });
     }
     for (const p of training ? PROJECTS : []) {
-      const row = await this.projects.insert(m, ctx.companyId, { ...keep('projects', p.key), name: p.name, project_number: p.number, address: p.address }, null);
+      const row = await this.projects.insert(m, ctx.companyId, { id: ctx.previousId('projects', p.key), name: p.name, project_number: p.number, address: p.address }, null);
       ctx.record('projects', p.key, row.id);
     }
     for (const persona of training ? PERSONAS : PERSONAS.filter((p) => p.key === 'company_admin')) {
-      const user = await m.save(
-        m.create(User, {
-          ...keep('personas', persona.key),
+      const user = await ctx.insert(User, 'personas', persona.key, {
           companyId: ctx.companyId,
           vendorId: ctx.idOf('vendors', persona.vendor),
           companyTemplateId: ctx.idOf('templates', persona.companyTemplate),
@@ -68,9 +60,7 @@ export class DirectorySeed implements OnModuleInit {
           name: persona.name,
           jobTitle: persona.jobTitle,
           passwordHash: credentials.personaPasswordHash,
-        }),
-      );
-      ctx.record('personas', persona.key, user.id);
+      });
       for (const project of persona.projects) {
         await m.insert(ProjectMembership, {
           companyId: ctx.companyId,
@@ -84,32 +74,25 @@ export class DirectorySeed implements OnModuleInit {
     for (const [key, app] of Object.entries(SEEDED_APPS) as [SeededAppKey, (typeof SEEDED_APPS)[SeededAppKey]][]) {
       let serviceAccountUserId: number | null = null;
       if (app.serviceAccount) {
-        const user = await m.save(
-          m.create(User, {
-            ...keep('service_accounts', key),
+        const user = await ctx.insert(User, 'service_accounts', key, {
             companyId: ctx.companyId,
             vendorId: ctx.idOf('vendors', 'gc'),
             companyTemplateId: ctx.idOf('templates', 'company_employee'),
             email: `service.account@sbx${ctx.sandboxId}.sitesim.test`,
             name: app.name,
             isServiceAccount: true,
-          }),
-        );
-        serviceAccountUserId = ctx.record('service_accounts', key, user.id);
+        });
+        serviceAccountUserId = user.id;
         await m.insert(ProjectMembership, { companyId: ctx.companyId, projectId: ctx.idOf('projects', 'first'), userId: user.id, templateId: ctx.idOf('templates', 'project_manager') });
       }
-      const row = await m.save(
-        m.create(OAuthApp, {
-          ...keep('apps', key),
+      await ctx.insert(OAuthApp, 'apps', key, {
           companyId: ctx.companyId,
           name: app.name,
           clientId: `sbx${ctx.sandboxId}-${key.replace(/_/g, '-')}`,
           clientSecretHash: credentials.appSecretHashes[key],
           redirectUris: [...app.redirectUris],
           serviceAccountUserId,
-        }),
-      );
-      ctx.record('apps', key, row.id);
+      });
     }
   }
 }

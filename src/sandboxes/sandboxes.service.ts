@@ -95,9 +95,21 @@ export class SandboxesService {
         .getOne();
       if (!sandbox) throw AppError.notFound('Sandbox');
       const company = await m.findOneByOrFail(Company, { id: sandbox.companyId });
+      // Deleting the company cascades to every record of the sandbox, the sandbox row included;
+      // both come back with their ids (raw SQL: the ORM will not insert a generated id).
       await m.delete(Company, { id: company.id });
-      await m.insert(Company, { id: company.id, name: company.name, permissionVersion: company.permissionVersion + 1 });
-      await m.insert(Sandbox, { ...sandbox, version: sandbox.version + 1, updatedAt: new Date() });
+      await m.query('INSERT INTO companies (id, name, permission_version, created_at) VALUES ($1, $2, $3, $4)', [
+        company.id,
+        company.name,
+        company.permissionVersion + 1,
+        company.createdAt,
+      ]);
+      await m.query(
+        `INSERT INTO sandboxes (id, company_id, name, template, seed, token_hash, persona_password, settings, seeded_ids, seed_secrets, version, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [sandbox.id, sandbox.companyId, sandbox.name, sandbox.template, sandbox.seed, sandbox.tokenHash, sandbox.personaPassword,
+          JSON.stringify(sandbox.settings), JSON.stringify(sandbox.seededIds), JSON.stringify(sandbox.seedSecrets), sandbox.version + 1, sandbox.createdAt],
+      );
       await this.seed(m, sandbox, sandbox.seedSecrets);
     });
     this.logger.log(`sandbox ${id} reset in ${Date.now() - started} ms`);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { insertWithId } from '../database/insert-with-id';
 import type { SandboxTemplate, SeededIds } from './sandbox.entity';
 
 /** Hashes of the seeded credentials (persona password, app secrets). */
@@ -28,6 +29,20 @@ export class SeedContext {
   /** The id this record had in an earlier seeding, if any. */
   previousId(group: string, key: string): number | undefined {
     return this.previous[group]?.[key];
+  }
+
+  /**
+   * Creates a seeded record, with the id it had before a reset when there was
+   * one, and records its id under `group.key`.
+   */
+  async insert<T extends ObjectLiteral & { id: number }>(entity: EntityTarget<T>, group: string, key: string, values: Partial<T>): Promise<T> {
+    const previous = this.previousId(group, key);
+    const row =
+      previous === undefined
+        ? await this.manager.save(entity, this.manager.create(entity, values as never))
+        : await insertWithId(this.manager, entity, previous, values);
+    this.record(group, key, row.id);
+    return row;
   }
 
   record(group: string, key: string, id: number): number {
