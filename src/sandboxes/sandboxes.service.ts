@@ -200,7 +200,13 @@ export class SandboxesService {
     ]);
     const templateName = new Map(templates.map((t) => [t.id, t.name]));
     const firstProject = ids.projects?.first;
-    const personas = Object.entries(ids.personas ?? {}).map(([key, userId]) => {
+    const order = (key: string) => {
+      const i = PERSONAS.findIndex((p) => p.key === key);
+      return i === -1 ? PERSONAS.length : i;
+    };
+    const personas = Object.entries(ids.personas ?? {})
+      .sort(([a], [b]) => order(a) - order(b))
+      .map(([key, userId]) => {
       const user = users.find((u) => u.id === userId);
       const membership = memberships.find((mm) => mm.userId === userId && mm.projectId === firstProject) ?? memberships.find((mm) => mm.userId === userId);
       return {
