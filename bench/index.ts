@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { createApp } from '../src/bootstrap';
+import { loadConfig } from '../src/config/app-config';
+import { runMigrations } from '../src/database/migrate';
+import { SandboxesService } from '../src/sandboxes/sandboxes.service';
+import { guardBench } from './guard.bench';
+import { resolverBench } from './resolver.bench';
+import { freshDatabase } from './support';
+
+/** `npm run bench`: every benchmark, each a ratio against a baseline measured in this same run. */
+async function main(): Promise<void> {
+  const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL!;
+  const redisUrl = process.env.BENCH_REDIS_URL!;
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const only = process.argv.slice(2);
+  const databaseUrl = await freshDatabase(adminUrl, 'sitesim_bench');
+  await runMigrations(databaseUrl);
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SIM_OPEN_CONTROLS: 'true',
+    SIM_QUEUE_PREFIX: 'bench',
+    SIM_DB_POOL_SIZE: '20',
+    PORT: '0',
+  });
+  const app = await createApp(config, { logger: ['error'] });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const sandboxes = app.get(SandboxesService);
+  const sb = (await sandboxes.create('bench', 'training', 1)) as {
+    id: number;
+    company_id: number;
+    personas: { key: string; email: string; password: string }[];
+    projects: { key: string; id: number }[];
+  };
+  await sandboxes.updateSettings(sb.id, { rate_limit: { hourly: 10_000_000, spike_10s: 1_000_000 } });
+  const pm = sb.personas.find((p) => p.key === 'gc_project_manager')!;
+  const login = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'password', username: pm.email, password: pm.password }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+
+  const out: string[] = [`sitesim bench — node ${process.version}, ${new Date().toISOString()}`, ''];
+  const want = (name: string) => only.length === 0 || only.includes(name);
+  if (want('guard')) {
+    out.push(...(await guardBench({ app, base, companyId: sb.company_id, token: login.access_token, seconds })), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('resolver')) {
+    out.push(...(await resolverBench(app, sb.company_id, sb.projects[0].id)), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500)); // let the last load's requests finish
+  await app.close();
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
