@@ -10,7 +10,9 @@ import { AppModule } from './app.module';
 import { AppError } from './common/errors';
 import { AppConfig } from './config/app-config';
 import { Metrics } from './observability/metrics';
+import { ItemPolicyRegistry } from './permissions/item-policy';
 import { ACTIONS } from './permissions/matrix/action-matrix';
+import { assertRoutesGuarded } from './permissions/route-inventory';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -38,6 +40,8 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   installHooks(fastify, app.get(Metrics));
   installDocs(app);
   await app.init();
+  const policies = app.get(ItemPolicyRegistry);
+  assertRoutesGuarded(app, (action) => policies.has(action));
   return app;
 }
 

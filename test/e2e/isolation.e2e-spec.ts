@@ -1,5 +1,5 @@
 import { ApiClient } from '../support/api-client';
-import { routeTable, RouteInfo } from '../support/routes';
+import { routeTable, RouteInfo } from '../../src/permissions/route-inventory';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 

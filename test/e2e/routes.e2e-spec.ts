@@ -1,5 +1,5 @@
 import { isAction } from '../../src/permissions/matrix/action-matrix';
-import { describeAccess, routeTable } from '../support/routes';
+import { describeAccess, routeTable } from '../../src/permissions/route-inventory';
 import { TestApp } from '../support/test-app';
 
 describe('route declarations', () => {

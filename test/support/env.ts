@@ -8,11 +8,22 @@ export function testUrls(): { databaseUrl: string; redisUrl: string } {
   return { databaseUrl, redisUrl };
 }
 
-/** One template database per test run (the run id is set by scripts/test.js, or the parent pid). */
+/**
+ * One template database per test run (the run id is set by scripts/test.js).
+ * Names carry their creation time so that a later run drops only stale ones,
+ * never those of a run still going.
+ */
 export function templateDb(): string {
-  const run = process.env.SITESIM_TEST_RUN ?? String(process.ppid);
-  return `sitesim_template_${run.replace(/\W/g, '')}`;
+  const run = (process.env.SITESIM_TEST_RUN ?? String(process.ppid)).replace(/\W/g, '');
+  return `sitesim_template_${run}`;
 }
+
+/** Seconds since the epoch, embedded in database names (`_t<seconds>`). */
+export function stamp(): string {
+  return `t${Math.floor(Date.now() / 1000)}`;
+}
+
+export const STALE_AFTER_SECONDS = 3 * 3600;
 
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);

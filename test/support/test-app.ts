@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { templateDb, testUrls, withDatabase } from './env';
+import { stamp, templateDb, testUrls, withDatabase } from './env';
 import { ApiClient } from './api-client';
 
 export interface TestAppOptions {
@@ -24,7 +24,7 @@ export class TestApp {
 
   static async start(options: TestAppOptions = {}): Promise<TestApp> {
     const { databaseUrl, redisUrl } = testUrls();
-    const database = `sitesim_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
+    const database = `sitesim_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}_${stamp()}`;
     const admin = new Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
     await admin.connect();
     try {

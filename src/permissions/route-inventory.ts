@@ -2,7 +2,8 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { ROUTE_ACCESS, RouteAccess } from '../../src/permissions/route-access';
+import { Action, ruleOf } from './matrix/action-matrix';
+import { ROUTE_ACCESS, RouteAccess } from './route-access';
 
 export interface RouteInfo {
   method: string;
@@ -16,7 +17,7 @@ function join(...parts: string[]): string {
   return `/${parts.map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
 }
 
-/** Every route the app's controllers declare, with its declared access. */
+/** Every route the app's controllers declare, with its declared access (tests, startup checks). */
 export function routeTable(app: INestApplication): RouteInfo[] {
   const out: RouteInfo[] = [];
   for (const module of app.get(ModulesContainer).values()) {
@@ -53,4 +54,26 @@ export function describeAccess(access: RouteAccess | undefined): string {
     default:
       return access.kind;
   }
+}
+
+/**
+ * Startup check: every route declares its access, and a route whose action can
+ * only be settled per item (item roles, granular limits, item state) has an item
+ * policy registered by its feature. A gap stops the process instead of letting
+ * the guard answer a blanket denial at run time.
+ */
+export function assertRoutesGuarded(app: INestApplication, hasPolicy: (action: Action) => boolean): void {
+  const problems: string[] = [];
+  for (const route of routeTable(app)) {
+    if (!route.access) {
+      problems.push(`${route.method} ${route.path} (${route.controller}.${route.handler}) declares no access`);
+      continue;
+    }
+    if (route.access.kind !== 'action') continue;
+    const rule = ruleOf(route.access.action);
+    if ((rule.roles || rule.refusedWhen) && !hasPolicy(route.access.action)) {
+      problems.push(`${route.method} ${route.path} performs ${route.access.action}, which needs an item policy, and none is registered`);
+    }
+  }
+  if (problems.length) throw new Error(`unguarded routes:\n  ${problems.join('\n  ')}`);
 }
