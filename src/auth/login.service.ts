@@ -16,7 +16,8 @@ let dummyHash: Promise<string> | null = null;
 export class LoginService {
   constructor(private readonly db: DataSource) {}
 
-  async verify(email: string, password: string): Promise<User> {
+  /** Checks a password; with `companyId`, a user of another company is refused like a wrong password. */
+  async verify(email: string, password: string, companyId?: number): Promise<User> {
     const user = await this.db
       .getRepository(User)
       .createQueryBuilder('u')
@@ -24,7 +25,7 @@ export class LoginService {
       .where('lower(u.email) = lower(:email)', { email })
       .andWhere('u.is_service_account = false')
       .getOne();
-    if (!user) {
+    if (!user || (companyId !== undefined && user.companyId !== companyId)) {
       dummyHash ??= hashSecret(randomToken());
       await verifySecret(await dummyHash, password);
       throw invalidCredentials();
@@ -37,9 +38,12 @@ export class LoginService {
       throw invalidCredentials();
     }
     if (!user.active) {
-      throw new AppError('account_inactive', 'This user account has been deactivated by a company administrator.');
+      throw new AppError('account_inactive', 'This user account has been deactivated by a company administrator.', {}, {}, 'invalid_grant');
     }
     await this.db.transaction(async (m) => {
+      // Re-check under the row lock: concurrent failures may have locked the account since it was read.
+      const [row] = await m.query('SELECT locked_until FROM users WHERE id = $1 FOR UPDATE', [user.id]);
+      if (row?.locked_until && new Date(row.locked_until).getTime() > Date.now()) throw locked(new Date(row.locked_until));
       await m.query('DELETE FROM login_failures WHERE user_id = $1', [user.id]);
       await m.query('UPDATE users SET last_login_at = now(), locked_until = NULL WHERE id = $1', [user.id]);
     });

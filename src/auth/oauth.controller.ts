@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors';
@@ -80,11 +80,14 @@ export class OAuthController {
 
   @Post('token')
   @HttpCode(200)
+  // RFC 6749 §5.1: answers that carry tokens must not be cached
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @Public('the OAuth token endpoint authenticates its callers itself')
   async token(@Body() body: TokenRequestDto): Promise<TokenAnswer> {
     switch (body.grant_type) {
       case 'password':
-        return this.oauth.passwordGrant(body.username, body.password, body.client_id);
+        return this.oauth.passwordGrant(body.username, body.password, body.client_id, body.client_secret);
       case 'authorization_code': {
         const app = await this.oauth.authenticateClient(body.client_id, body.client_secret);
         return this.oauth.codeGrant(body.code, app, body.redirect_uri);
@@ -113,8 +116,8 @@ export class OAuthController {
   @HttpCode(200)
   @Public('RFC 7009 revocation: holding the token is the proof')
   async revoke(@Body() body: RevokeRequestDto): Promise<Record<string, never>> {
-    if (body.client_id || body.client_secret) await this.oauth.authenticateClient(body.client_id, body.client_secret);
-    await this.oauth.revoke(body.token);
+    const app = body.client_id || body.client_secret ? await this.oauth.authenticateClient(body.client_id, body.client_secret) : null;
+    await this.oauth.revoke(body.token, app);
     return {};
   }
 }

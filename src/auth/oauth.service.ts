@@ -79,20 +79,17 @@ export class OAuthService {
 
   /** Signs a user in through an app's form: the user must be in the app's company. */
   async verifyForApp(app: OAuthApp, email: string, password: string): Promise<User> {
-    const user = await this.logins.verify(email, password);
-    if (user.companyId !== app.companyId) {
-      throw new AppError('invalid_credentials', 'The email or password is not correct.', {}, {}, 'invalid_grant');
-    }
-    return user;
+    return this.logins.verify(email, password, app.companyId);
   }
 
   tokensFor(user: User, app: OAuthApp): Promise<TokenAnswer> {
     return this.issue(this.db.manager, user.id, user.companyId, app.id);
   }
 
-  async passwordGrant(username: string | undefined, password: string | undefined, clientId?: string): Promise<TokenAnswer> {
+  async passwordGrant(username: string | undefined, password: string | undefined, clientId?: string, clientSecret?: string): Promise<TokenAnswer> {
     if (!username || !password) throw oauth('invalid_request', 'invalid_request', 'username and password are required.');
-    const app = clientId ? await this.findApp(clientId) : null;
+    // A client that sends its secret is held to it; one that sends only its client_id is a public client.
+    const app = clientSecret !== undefined ? await this.authenticateClient(clientId, clientSecret) : clientId ? await this.findApp(clientId) : null;
     const user = await this.logins.verify(username, password);
     if (app && app.companyId !== user.companyId) throw oauth('invalid_credentials', 'invalid_client', 'This client belongs to another company.');
     return this.issue(this.db.manager, user.id, user.companyId, app?.id ?? null);
@@ -101,7 +98,8 @@ export class OAuthService {
   async codeGrant(code: string | undefined, app: OAuthApp, redirectUri: string | undefined): Promise<TokenAnswer> {
     if (!code) throw oauth('invalid_request', 'invalid_request', 'code is required.');
     return this.db.transaction(async (m) => {
-      const rows: { user_id: number; redirect_uri: string; app_id: number }[] = await m.query(
+      // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
+      const [rows]: [{ user_id: number; redirect_uri: string; app_id: number }[], number] = await m.query(
         `UPDATE oauth_codes SET used_at = now()
           WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, redirect_uri, app_id`,
         [digest(code)],
@@ -130,7 +128,8 @@ export class OAuthService {
     if (!refreshToken) throw oauth('invalid_request', 'invalid_request', 'refresh_token is required.');
     const app = clientId || clientSecret ? await this.authenticateClient(clientId, clientSecret) : null;
     return this.db.transaction(async (m) => {
-      const rows: { user_id: number; company_id: number; app_id: number | null }[] = await m.query(
+      // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
+      const [rows]: [{ user_id: number; company_id: number; app_id: number | null }[], number] = await m.query(
         `UPDATE oauth_tokens SET revoked_at = now()
           WHERE refresh_hash = $1 AND revoked_at IS NULL AND refresh_expires_at > now()
           RETURNING user_id, company_id, app_id`,
@@ -147,9 +146,17 @@ export class OAuthService {
   }
 
   /** RFC 7009: revoking an unknown token is not an error. */
-  async revoke(token: string | undefined): Promise<void> {
+  /** RFC 7009: revoking an unknown token is not an error; a client may revoke only its own tokens. */
+  async revoke(token: string | undefined, app: OAuthApp | null): Promise<void> {
     if (!token) throw oauth('invalid_request', 'invalid_request', 'token is required.');
     const hash = digest(token);
+    const [row]: { app_id: number | null }[] = await this.db.query(
+      'SELECT app_id FROM oauth_tokens WHERE access_hash = $1 OR refresh_hash = $1',
+      [hash],
+    );
+    if (row && app && row.app_id !== app.id) {
+      throw oauth('invalid_request', 'unauthorized_client', 'This token was issued to another client; that client must revoke it.');
+    }
     await this.db.query(
       'UPDATE oauth_tokens SET revoked_at = now() WHERE (access_hash = $1 OR refresh_hash = $1) AND revoked_at IS NULL',
       [hash],
@@ -175,6 +182,8 @@ export class OAuthService {
       refreshHash: digest(refresh),
       expiresAt: new Date(now + this.config.accessTokenTtlSeconds * 1000),
       refreshExpiresAt: new Date(now + this.config.refreshTokenTtlSeconds * 1000),
+      // the same instant as the answer's created_at, so that /oauth/token/info agrees with it
+      createdAt: new Date(now),
     });
     return {
       access_token: access,
