@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     SIM_OPEN_CONTROLS: 'true',
-    SIM_QUEUE_PREFIX: 'bench',
+    SIM_REDIS_PREFIX: 'bench',
     SIM_DB_POOL_SIZE: '20',
     PORT: '0',
   });

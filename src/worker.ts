@@ -21,7 +21,7 @@ export async function startWorker(config: AppConfig): Promise<WorkerHandle> {
         async (job) => {
           throw new Error(`no processor for job ${job.name} on queue ${name}`);
         },
-        { connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.queuePrefix, autorun: true },
+        { connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.redisPrefix, autorun: true },
       ),
   );
   for (const w of workers) w.on('error', (err) => logger.warn(`${w.name}: ${err.message}`));

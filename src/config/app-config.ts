@@ -14,7 +14,7 @@ export class AppConfig {
   readonly operatorToken!: string | null;
   readonly accessTokenTtlSeconds!: number;
   readonly refreshTokenTtlSeconds!: number;
-  readonly queuePrefix!: string;
+  readonly redisPrefix!: string;
   readonly bodyLimitBytes!: number;
   readonly dbPoolSize!: number;
   readonly logRequests!: boolean;
@@ -95,7 +95,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     operatorToken,
     accessTokenTtlSeconds: int(env, 'SIM_ACCESS_TOKEN_TTL_SECONDS', 5400, 1, 31_536_000),
     refreshTokenTtlSeconds: int(env, 'SIM_REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 31_536_000),
-    queuePrefix: env.SIM_QUEUE_PREFIX?.trim() || 'sitesim',
+    redisPrefix: env.SIM_REDIS_PREFIX?.trim() || 'sitesim',
     bodyLimitBytes: int(env, 'SIM_BODY_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     dbPoolSize: int(env, 'SIM_DB_POOL_SIZE', 10, 1, 500),
     logRequests: bool(env, 'SIM_LOG_REQUESTS', false),

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page } from '../common/pagination';
+import { isUniqueViolation } from '../database/errors';
 import { lockForEdit } from '../database/versioning';
 import { mapMembership, Ref } from './directory.mappers';
 import { PermissionTemplate } from './entities/permission-template.entity';
@@ -56,13 +57,14 @@ export class MembershipsService {
       if (!user.active) throw AppError.field('user_id', 'is a deactivated user; reactivate the user first');
       await this.checkTemplate(m, companyId, projectId, templateId);
       const existing = await m.findOne(ProjectMembership, { where: { projectId, userId }, lock: { mode: 'pessimistic_write' } });
-      if (existing?.active) {
-        throw new AppError('duplicate', 'This user is already a member of the project.', { fields: [{ field: 'user_id', message: 'is already a member' }] });
-      }
+      if (existing?.active) throw alreadyMember();
       if (existing) {
         await m.update(ProjectMembership, { id: existing.id }, { active: true, removedAt: null, removedById: null, templateId, version: existing.version + 1 });
       } else {
-        await m.insert(ProjectMembership, { companyId, projectId, userId, templateId });
+        // No row to lock yet: a concurrent add of the same user loses on the unique (project, user) index.
+        await m.insert(ProjectMembership, { companyId, projectId, userId, templateId }).catch((err: unknown) => {
+          throw isUniqueViolation(err) ? alreadyMember() : err;
+        });
       }
       await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_added', detail: { user_id: userId, template_id: templateId }, requestId: actor.requestId }, m);
@@ -117,4 +119,8 @@ export class MembershipsService {
       return mapMembership(r, user, ref(r.templateId ? t.get(r.templateId) : undefined)!, ref(user.vendorId ? v.get(user.vendorId) : undefined));
     });
   }
+}
+
+function alreadyMember(): AppError {
+  return new AppError('duplicate', 'This user is already a member of the project.', { fields: [{ field: 'user_id', message: 'is already a member' }] });
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ItemLocation } from '../common/http/item-headers.interceptor';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
@@ -59,6 +60,7 @@ export class ProjectTemplatesController {
 
   @Post()
   @Can('directory.create_project_template')
+  @ItemLocation((id, req) => `/rest/v1.0/companies/${companyOf(req)}/permission_templates/${id}`)
   create(@Req() req: FastifyRequest, @Body() dto: CreateProjectTemplateDto): Promise<Record<string, unknown>> {
     return this.templates.create(companyOf(req), { ...dto, scope: 'project', projectId: projectOf(req) }, actorOf(req));
   }

@@ -54,8 +54,8 @@ export class UsersController {
   @Post(':user_id/actions/unlock')
   @HttpCode(200)
   @Can('company_directory.unlock_user')
-  unlock(@Req() req: FastifyRequest, @Param('user_id', IdPipe) userId: number, @Body() _dto: VersionOnlyDto): Promise<Record<string, unknown>> {
-    return this.users.unlock(companyOf(req), userId, actorOf(req));
+  unlock(@Req() req: FastifyRequest, @Param('user_id', IdPipe) userId: number, @Body() dto: VersionOnlyDto): Promise<Record<string, unknown>> {
+    return this.users.unlock(companyOf(req), userId, versionOf(req, dto), actorOf(req));
   }
 
   @Patch(':user_id/privileges')

@@ -125,9 +125,9 @@ export class UsersService {
     return this.get(companyId, userId);
   }
 
-  async unlock(companyId: number, userId: number, actor: Actor): Promise<Record<string, unknown>> {
+  async unlock(companyId: number, userId: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     await this.db.transaction(async (m) => {
-      const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', undefined);
+      const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', expected);
       await m.query('DELETE FROM login_failures WHERE user_id = $1', [userId]);
       await m.update(User, { id: userId }, { lockedUntil: null, version: user.version + 1 });
       await this.audit.record({ companyId, userId: actor.userId, kind: 'user_unlocked', detail: { user_id: userId, was_locked_until: user.lockedUntil?.toISOString() ?? null }, requestId: actor.requestId }, m);

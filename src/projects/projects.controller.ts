@@ -1,8 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors';
+import { ItemLocation } from '../common/http/item-headers.interceptor';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Page, parseListQuery } from '../common/pagination';
+import { parseId } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
 import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
@@ -27,12 +30,21 @@ export class ProjectsController {
   @Get('projects')
   @Can('company_admin.view_projects')
   listByQuery(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Page<Record<string, unknown>>> {
-    const { company_id: _companyId, ...rest } = query;
+    const { company_id: named, ...rest } = query;
+    // The company named here must be the request's company (as in the path form), never silently another one.
+    if (named !== undefined) {
+      const id = parseId(named);
+      if (id === null) throw AppError.field('company_id', 'must be a company id');
+      if (id !== companyOf(req)) {
+        throw new AppError('not_in_company', 'You are not in the directory of this company.', { layer: 'company_context', company_id: id });
+      }
+    }
     return this.listFor(req, rest);
   }
 
   @Post('companies/:company_id/projects')
   @Can('company_admin.create_project')
+  @ItemLocation((id) => `/rest/v1.0/projects/${id}`)
   create(@Req() req: FastifyRequest, @Body() dto: CreateProjectDto): Promise<Record<string, unknown>> {
     return this.projects.create(companyOf(req), dto, actorOf(req));
   }

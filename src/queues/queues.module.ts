@@ -14,7 +14,7 @@ export class QueueRegistry implements OnApplicationShutdown {
         name,
         new Queue(name, {
           connection: { url: config.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: false },
-          prefix: config.queuePrefix,
+          prefix: config.redisPrefix,
         }),
       ]),
     );

@@ -37,7 +37,7 @@ export class TestApp {
       DATABASE_URL: url,
       REDIS_URL: redisUrl,
       SIM_OPEN_CONTROLS: 'true',
-      SIM_QUEUE_PREFIX: `t_${database}`,
+      SIM_REDIS_PREFIX: `t_${database}`,
       SIM_DB_POOL_SIZE: '5',
       ...options.env,
     });

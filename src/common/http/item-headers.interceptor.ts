@@ -1,12 +1,20 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 
+const ITEM_LOCATION = 'sitesim:item-location';
+
+/** Where a created item is read, given its id, when that is not `<POST path>/<id>`. */
+export type ItemPath = (id: string, request: FastifyRequest) => string;
+
+/** Declares the path that `Location` names for an item this POST creates. */
+export const ItemLocation = (path: ItemPath): MethodDecorator => SetMetadata(ITEM_LOCATION, path);
+
 /**
  * Single items answer `ETag: "<version>"`; a POST that creates (201) answers
- * `Location` with the new item's URL.
+ * `Location` with the new item's URL (`<POST path>/<id>`, or the route's `ItemLocation`).
  */
 @Injectable()
 export class ItemHeadersInterceptor implements NestInterceptor {
@@ -23,8 +31,11 @@ export class ItemHeadersInterceptor implements NestInterceptor {
           const item = body as { id?: unknown; version?: unknown };
           if (typeof item.version === 'number') void reply.header('ETag', `"${item.version}"`);
           if (request.method === 'POST' && (status ?? HttpStatus.CREATED) === HttpStatus.CREATED && item.id !== undefined) {
-            const path = request.url.split('?')[0].replace(/\/$/, '');
-            void reply.header('Location', `${request.protocol}://${request.host}${path}/${String(item.id)}`);
+            const declared: ItemPath | undefined = this.reflector.get(ITEM_LOCATION, context.getHandler());
+            const path = declared
+              ? declared(String(item.id), request)
+              : `${request.url.split('?')[0].replace(/\/$/, '')}/${String(item.id)}`;
+            void reply.header('Location', `${request.protocol}://${request.host}${path}`);
           }
         }
         return body;

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
+import { AppConfig } from '../../config/app-config';
 import { REDIS } from '../../redis/redis.module';
 import { AppError } from '../errors';
 
@@ -35,6 +36,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly reflector: Reflector,
+    private readonly config: AppConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -50,7 +52,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const redisKey = `idem:${owner}:${key}`;
+    // User ids are only unique within one database; deployments sharing a Redis differ by prefix.
+    const redisKey = `${this.config.redisPrefix}:idem:${owner}:${key}`;
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');

@@ -26,6 +26,8 @@ export interface ListQuery<F extends string = string, S extends string = string>
 export const DEFAULT_PER_PAGE = 100;
 export const MAX_PER_PAGE = 1000;
 const INT = /^-?\d{1,15}$/;
+/** Filters on ids compare with integer columns; a larger value would make PostgreSQL fail the query. */
+const MAX_ID = 2_147_483_647;
 
 function positiveInt(raw: unknown, field: string, min: number, max: number, fallback: number, errors: FieldError[]): number {
   if (raw === undefined || raw === '') return fallback;
@@ -48,12 +50,12 @@ function parseFilter(name: string, raw: unknown, kind: FilterKind, errors: Field
     const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
     if (!list || list.length === 0 || list.length > 1000) return fail('must be a list of 1 to 1000 integer ids');
     const ids = list.map((v) => (typeof v === 'string' && INT.test(v.trim()) ? Number(v) : NaN));
-    return ids.some((n) => !Number.isSafeInteger(n) || n < 1) ? fail('must be a list of positive integer ids') : ids;
+    return ids.some((n) => !Number.isSafeInteger(n) || n < 1 || n > MAX_ID) ? fail('must be a list of positive integer ids') : ids;
   }
   if (typeof raw !== 'string') return fail('must be a single value');
   switch (kind.kind) {
     case 'int':
-      return INT.test(raw) && Number(raw) > 0 ? Number(raw) : fail('must be a positive integer');
+      return INT.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_ID ? Number(raw) : fail(`must be an integer between 1 and ${MAX_ID}`);
     case 'bool':
       return raw === 'true' ? true : raw === 'false' ? false : fail('must be true or false');
     case 'date':
@@ -61,6 +63,7 @@ function parseFilter(name: string, raw: unknown, kind: FilterKind, errors: Field
     case 'enum':
       return kind.values.includes(raw) ? raw : fail(`must be one of ${kind.values.join(', ')}`);
     case 'string':
+      if (raw.includes('\u0000')) return fail('must not contain NUL (%00) characters');
       return raw.length <= (kind.maxLength ?? 255) ? raw : fail(`must be at most ${kind.maxLength ?? 255} characters`);
   }
 }

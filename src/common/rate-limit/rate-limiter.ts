@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
+import { AppConfig } from '../../config/app-config';
 import { REDIS } from '../../redis/redis.module';
 import { AppError } from '../errors';
 import type { AuthContext } from '../http/request-context';
@@ -11,20 +12,25 @@ const SPIKE = 10;
 /**
  * Per-token limits counted in Redis (so every API process shares them): an
  * hourly window and a 10-second spike window, both settable per sandbox.
+ * Keys carry the deployment's prefix (SIM_REDIS_PREFIX): token ids are only
+ * unique within one database, and deployments may share a Redis.
  */
 @Injectable()
 export class RateLimiter {
   private readonly logger = new Logger('RateLimiter');
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
 
   async consume(reply: FastifyReply, auth: AuthContext): Promise<void> {
     const { hourly, spike_10s: spike } = auth.settings.rate_limit;
     const now = Math.floor(Date.now() / 1000);
     const hourWindow = Math.floor(now / HOUR);
     const spikeWindow = Math.floor(now / SPIKE);
-    const hourKey = `rl:h:${auth.tokenId}:${hourWindow}`;
-    const spikeKey = `rl:s:${auth.tokenId}:${spikeWindow}`;
+    const hourKey = `${this.config.redisPrefix}:rl:h:${auth.tokenId}:${hourWindow}`;
+    const spikeKey = `${this.config.redisPrefix}:rl:s:${auth.tokenId}:${spikeWindow}`;
     let counts: [number, number];
     try {
       const result = await this.redis

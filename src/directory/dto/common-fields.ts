@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 /** A required, trimmed, non-empty name of at most `max` characters. */
 export function NameField(max = 255): PropertyDecorator {
@@ -10,4 +10,21 @@ export function NameField(max = 255): PropertyDecorator {
     IsNotEmpty({ message: '$property must not be empty' }),
     MaxLength(max),
   );
+}
+
+/** The largest id of a row (id columns are PostgreSQL `integer`). */
+export const MAX_ID = 2_147_483_647;
+
+/** A reference to a row: a positive integer in the range of the id columns. */
+export function IdField(): PropertyDecorator {
+  return applyDecorators(IsInt(), Min(1), Max(MAX_ID));
+}
+
+/**
+ * An edit field that may be left out but not cleared: `null` is validated (and
+ * refused) like any other value, because its column cannot be empty. Use
+ * `IsOptional` instead where `null` clears the field.
+ */
+export function OmittableField(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
 }

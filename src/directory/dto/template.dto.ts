@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { NameField } from './common-fields';
+import { NameField, OmittableField } from './common-fields';
 
 export class CreateTemplateDto {
   @ApiProperty() @NameField() name!: string;
@@ -23,10 +23,10 @@ export class CreateProjectTemplateDto {
 }
 
 export class UpdateTemplateDto {
-  @ApiPropertyOptional() @IsOptional() @NameField() name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() assignable?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsObject() levels?: Record<string, string>;
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true })
+  @ApiPropertyOptional() @OmittableField() @NameField() name?: string;
+  @ApiPropertyOptional() @OmittableField() @IsBoolean() assignable?: boolean;
+  @ApiPropertyOptional() @OmittableField() @IsObject() levels?: Record<string, string>;
+  @ApiPropertyOptional() @OmittableField() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true })
   granular?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
 }

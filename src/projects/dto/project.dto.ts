@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { NameField } from '../../directory/dto/common-fields';
+import { NameField, OmittableField } from '../../directory/dto/common-fields';
 
 export class CreateProjectDto {
   @ApiProperty() @NameField() name!: string;
@@ -11,10 +11,10 @@ export class CreateProjectDto {
 }
 
 export class UpdateProjectDto {
-  @ApiPropertyOptional() @IsOptional() @NameField() name?: string;
+  @ApiPropertyOptional() @OmittableField() @NameField() name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) project_number?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @OmittableField() @IsBoolean() active?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(365) rfi_due_days?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
 }
