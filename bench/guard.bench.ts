@@ -1,11 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { TokenAuthService } from '../src/auth/token-auth.service';
-import { RateLimiter } from '../src/common/rate-limit/rate-limiter';
 import { PermissionGuard } from '../src/permissions/permission.guard';
 import { fmt, load, Rate } from './support';
 
-type GuardInternals = { authorize: (...args: unknown[]) => Promise<void> };
+type GuardInternals = {
+  authorize: (...args: unknown[]) => Promise<void>;
+  authenticate: (...args: unknown[]) => Promise<unknown>;
+};
 
 export interface GuardBenchInput {
   app: NestFastifyApplication;
@@ -27,10 +28,7 @@ export async function guardBench(input: GuardBenchInput): Promise<string[]> {
 
   const guard = app.get(PermissionGuard) as unknown as GuardInternals;
   const realAuthorize = guard.authorize;
-  const tokens = app.get(TokenAuthService);
-  const limiter = app.get(RateLimiter);
-  const realAuthenticate = tokens.authenticate.bind(tokens);
-  const realConsume = limiter.consume.bind(limiter);
+  const realAuthenticate = guard.authenticate;
 
   // Capture the access context the guard computes, to replay it when bypassed.
   let captured: FastifyRequest['access'];
@@ -47,22 +45,19 @@ export async function guardBench(input: GuardBenchInput): Promise<string[]> {
   const modes = {
     guarded: () => {
       guard.authorize = realAuthorize;
-      tokens.authenticate = realAuthenticate;
-      limiter.consume = realConsume;
+      guard.authenticate = realAuthenticate;
     },
     permissions_bypassed: () => {
       guard.authorize = async (...args: unknown[]) => {
         (args[0] as FastifyRequest).access = captured;
       };
-      tokens.authenticate = realAuthenticate;
-      limiter.consume = realConsume;
+      guard.authenticate = realAuthenticate;
     },
     all_bypassed: () => {
       guard.authorize = async (...args: unknown[]) => {
         (args[0] as FastifyRequest).access = captured;
       };
-      tokens.authenticate = async () => capturedAuth!;
-      limiter.consume = async () => undefined;
+      guard.authenticate = async () => capturedAuth!;
     },
   };
   const results: Record<string, Rate[]> = { guarded: [], permissions_bypassed: [], all_bypassed: [] };

@@ -6,6 +6,7 @@ import { User } from '../directory/entities/user.entity';
 import { OAuthApp } from './entities/oauth-app.entity';
 import { OAuthCode } from './entities/oauth-code.entity';
 import { OAuthToken } from './entities/oauth-token.entity';
+import { PermissionChanges } from '../permissions/permission-changes';
 import { LoginService } from './login.service';
 import { digest, randomToken, verifySecret } from './secrets';
 
@@ -30,6 +31,7 @@ export class OAuthService {
     private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly logins: LoginService,
+    private readonly changes: PermissionChanges,
   ) {}
 
   async findApp(clientId: string | undefined): Promise<OAuthApp> {
@@ -127,7 +129,7 @@ export class OAuthService {
   async refreshGrant(refreshToken: string | undefined, clientId?: string, clientSecret?: string): Promise<TokenAnswer> {
     if (!refreshToken) throw oauth('invalid_request', 'invalid_request', 'refresh_token is required.');
     const app = clientId || clientSecret ? await this.authenticateClient(clientId, clientSecret) : null;
-    return this.db.transaction(async (m) => {
+    const answer = await this.db.transaction(async (m) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
       const [rows]: [{ user_id: number; company_id: number; app_id: number | null }[], number] = await m.query(
         `UPDATE oauth_tokens SET revoked_at = now()
@@ -141,17 +143,19 @@ export class OAuthService {
         throw oauth('invalid_credentials', 'invalid_client', 'This refresh token was issued to another client; send its client_id and client_secret.');
       }
       const user = await this.activeUser(m, row.user_id);
-      return this.issue(m, user.id, row.company_id, row.app_id);
+      return { companyId: row.company_id, tokens: await this.issue(m, user.id, row.company_id, row.app_id) };
     });
+    // The rotated-out access token stops working on the next request.
+    await this.changes.publish(answer.companyId);
+    return answer.tokens;
   }
 
-  /** RFC 7009: revoking an unknown token is not an error. */
   /** RFC 7009: revoking an unknown token is not an error; a client may revoke only its own tokens. */
   async revoke(token: string | undefined, app: OAuthApp | null): Promise<void> {
     if (!token) throw oauth('invalid_request', 'invalid_request', 'token is required.');
     const hash = digest(token);
-    const [row]: { app_id: number | null }[] = await this.db.query(
-      'SELECT app_id FROM oauth_tokens WHERE access_hash = $1 OR refresh_hash = $1',
+    const [row]: { app_id: number | null; company_id: number }[] = await this.db.query(
+      'SELECT app_id, company_id FROM oauth_tokens WHERE access_hash = $1 OR refresh_hash = $1',
       [hash],
     );
     if (row && app && row.app_id !== app.id) {
@@ -161,6 +165,7 @@ export class OAuthService {
       'UPDATE oauth_tokens SET revoked_at = now() WHERE (access_hash = $1 OR refresh_hash = $1) AND revoked_at IS NULL',
       [hash],
     );
+    if (row) await this.changes.publish(row.company_id);
   }
 
   private async activeUser(m: EntityManager, userId: number): Promise<User> {

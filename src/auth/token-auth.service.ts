@@ -18,14 +18,13 @@ interface TokenRow {
   name: string;
   email: string;
   vendor_id: number | null;
-  permission_version: number;
   settings: Partial<SandboxSettings> | null;
   seed: number | null;
 }
 
 const TOKEN_SQL = `
   SELECT t.id, t.app_id, a.client_id, t.created_at, t.user_id, u.company_id, t.expires_at, t.revoked_at,
-         u.active, u.name, u.email, u.vendor_id, c.permission_version, s.settings, s.seed
+         u.active, u.name, u.email, u.vendor_id, s.settings, s.seed
     FROM oauth_tokens t
     JOIN users u ON u.id = t.user_id
     JOIN companies c ON c.id = u.company_id
@@ -33,17 +32,68 @@ const TOKEN_SQL = `
     LEFT JOIN oauth_apps a ON a.id = t.app_id
    WHERE t.access_hash = $1`;
 
+const CACHE_LIMIT = 100_000;
+const MAX_AGE_MS = 60_000;
+
+interface Cached {
+  auth: AuthContext;
+  /** The company epoch read before `auth` was loaded; null: not yet verified against an epoch. */
+  epoch: number | null;
+  loadedAt: number;
+}
+
 /**
- * Layer 1: turns a bearer token into the caller, in one query, on every request.
- * Nothing is cached, so revocation and deactivation apply to the next request.
+ * Layer 1: turns a bearer token into the caller. Answers are cached per
+ * process under the company's permission epoch (see PermissionChanges): the
+ * guard reads the epoch before every request, and a revocation, deactivation or
+ * any other change bumps it, so the next request loads the token again.
  */
 @Injectable()
 export class TokenAuthService {
+  private readonly cache = new Map<string, Cached>();
+
   constructor(private readonly db: DataSource) {}
 
-  async authenticate(authorization: string | undefined): Promise<AuthContext> {
-    const token = parseBearer(authorization);
-    const rows: TokenRow[] = await this.db.query(TOKEN_SQL, [digest(token)]);
+  /** The digest a bearer token is stored and cached under. */
+  hashOf(authorization: string | undefined): string {
+    return digest(parseBearer(authorization));
+  }
+
+  /** A cached caller for this token, or null (then `load` it). Its company names the epoch to read. */
+  cached(hash: string): AuthContext | null {
+    const hit = this.cache.get(hash);
+    if (!hit) return null;
+    if (hit.auth.expiresAt.getTime() <= Date.now() || Date.now() - hit.loadedAt > MAX_AGE_MS) {
+      this.cache.delete(hash);
+      return null;
+    }
+    return hit.auth;
+  }
+
+  /** The cached caller when it was loaded under this epoch. */
+  valid(hash: string, epoch: number | null): AuthContext | null {
+    const hit = this.cache.get(hash);
+    return hit && epoch !== null && hit.epoch === epoch ? { ...hit.auth, epoch } : null;
+  }
+
+  /**
+   * Loads the caller from PostgreSQL. `epoch` must have been read before the
+   * load for the answer to be reused; pass null when it was not.
+   */
+  async load(hash: string, epoch: number | null): Promise<AuthContext> {
+    try {
+      const auth = await this.query(hash);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(hash, { auth, epoch, loadedAt: Date.now() });
+      return { ...auth, epoch };
+    } catch (err) {
+      this.cache.delete(hash);
+      throw err;
+    }
+  }
+
+  private async query(hash: string): Promise<AuthContext> {
+    const rows: TokenRow[] = await this.db.query(TOKEN_SQL, [hash]);
     const row = rows[0];
     if (!row || row.revoked_at) {
       throw new AppError('unauthenticated', 'The access token is unknown or was revoked. Sign in again to get a new one.');
@@ -64,7 +114,7 @@ export class TokenAuthService {
       userId: row.user_id,
       companyId: row.company_id,
       expiresAt: row.expires_at,
-      permissionVersion: row.permission_version,
+      epoch: null,
       settings: withDefaults(row.settings, row.seed ?? 0),
       user: { id: row.user_id, name: row.name, login: row.email, vendorId: row.vendor_id },
     };

@@ -12,7 +12,7 @@ import { PermissionTemplate } from './entities/permission-template.entity';
 import { ProjectMembership } from './entities/project-membership.entity';
 import { User } from './entities/user.entity';
 import { Vendor } from './entities/vendor.entity';
-import { bumpPermissionVersion } from './permission-version';
+import { PermissionChanges } from '../permissions/permission-changes';
 import { escapeLike } from './users.service';
 
 export const MEMBER_LIST: ListSpec<'vendor_id' | 'permission_template_id' | 'query', 'name' | 'id'> = {
@@ -27,6 +27,7 @@ export class MembershipsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changes: PermissionChanges,
   ) {}
 
   async list(companyId: number, projectId: number, q: ListQuery<'vendor_id' | 'permission_template_id' | 'query', 'name' | 'id'>): Promise<Page<Record<string, unknown>>> {
@@ -51,7 +52,7 @@ export class MembershipsService {
   }
 
   async add(companyId: number, projectId: number, userId: number, templateId: number, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const user = await m.findOneBy(User, { id: userId, companyId });
       if (!user) throw AppError.field('user_id', 'is not a user of this company directory');
       if (!user.active) throw AppError.field('user_id', 'is a deactivated user; reactivate the user first');
@@ -66,18 +67,16 @@ export class MembershipsService {
           throw isUniqueViolation(err) ? alreadyMember() : err;
         });
       }
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_added', detail: { user_id: userId, template_id: templateId }, requestId: actor.requestId }, m);
     });
     return this.get(companyId, projectId, userId);
   }
 
   async changeTemplate(companyId: number, projectId: number, userId: number, templateId: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const membership = await lockForEdit(m, ProjectMembership, { companyId, projectId, userId, active: true }, 'Project member', expected);
       await this.checkTemplate(m, companyId, projectId, templateId);
       await m.update(ProjectMembership, { id: membership.id }, { templateId, version: membership.version + 1 });
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_template_changed', detail: { user_id: userId, from_template_id: membership.templateId, to_template_id: templateId }, requestId: actor.requestId }, m);
     });
     return this.get(companyId, projectId, userId);
@@ -85,10 +84,9 @@ export class MembershipsService {
 
   /** Removal keeps the row (history for diagnose) and applies to the user's next request. */
   async remove(companyId: number, projectId: number, userId: number, expected: number | undefined, actor: Actor): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const membership = await lockForEdit(m, ProjectMembership, { companyId, projectId, userId, active: true }, 'Project member', expected);
       await m.update(ProjectMembership, { id: membership.id }, { active: false, removedAt: new Date(), removedById: actor.userId, version: membership.version + 1 });
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_removed', detail: { user_id: userId, template_id: membership.templateId }, requestId: actor.requestId }, m);
     });
   }

@@ -10,7 +10,7 @@ import { lockForEdit } from '../database/versioning';
 import { mapTemplate } from './directory.mappers';
 import { UpdateTemplateDto } from './dto/template.dto';
 import { PermissionTemplate, TemplateScope } from './entities/permission-template.entity';
-import { bumpPermissionVersion } from './permission-version';
+import { PermissionChanges } from '../permissions/permission-changes';
 import { validateTemplateContent } from './template-content';
 
 export const TEMPLATE_LIST: ListSpec<'scope' | 'assignable' | 'project_id', 'name' | 'id'> = {
@@ -38,6 +38,7 @@ export class TemplatesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changes: PermissionChanges,
   ) {}
 
   /** Company templates; for a project, its project-scope templates (shared and its own). */
@@ -90,7 +91,7 @@ export class TemplatesService {
 
   /** An edit changes the access of everyone holding the template on their next request. */
   async update(companyId: number, id: number, dto: UpdateTemplateDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const t = await lockForEdit(m, PermissionTemplate, { id, companyId }, 'Permission template', expected);
       const content = validateTemplateContent(t.scope, dto.levels, dto.granular);
       if (dto.name !== undefined) t.name = dto.name;
@@ -104,14 +105,13 @@ export class TemplatesService {
         if (isUniqueViolation(err)) throw nameTaken();
         throw err;
       }
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, projectId: t.projectId, userId: actor.userId, kind: 'template_updated', detail: { template_id: id, levels: t.levels, granular: t.granular }, requestId: actor.requestId }, m);
     });
     return this.get(companyId, id);
   }
 
   async remove(companyId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const t = await lockForEdit(m, PermissionTemplate, { id, companyId }, 'Permission template', expected);
       const [{ assigned }] = await m.query(USAGE_SQL, [id]);
       if (assigned > 0) {
@@ -122,7 +122,6 @@ export class TemplatesService {
         );
       }
       await m.delete(PermissionTemplate, { id });
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, userId: actor.userId, kind: 'template_deleted', detail: { template_id: id, name: t.name }, requestId: actor.requestId }, m);
     });
   }

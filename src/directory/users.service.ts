@@ -13,7 +13,7 @@ import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { PermissionTemplate } from './entities/permission-template.entity';
 import { User } from './entities/user.entity';
 import { Vendor } from './entities/vendor.entity';
-import { bumpPermissionVersion } from './permission-version';
+import { PermissionChanges } from '../permissions/permission-changes';
 
 export const USER_LIST: ListSpec<'active' | 'vendor_id' | 'query' | 'ids', 'name' | 'id' | 'email'> = {
   filters: {
@@ -32,6 +32,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changes: PermissionChanges,
   ) {}
 
   async list(companyId: number, q: ListQuery<keyof typeof USER_LIST.filters, (typeof USER_LIST.sorts)[number]>): Promise<Page<Record<string, unknown>>> {
@@ -86,10 +87,9 @@ export class UsersService {
 
   async update(companyId: number, userId: number, dto: UpdateUserDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     const passwordHash = dto.password ? await hashSecret(dto.password) : undefined;
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', expected);
       await this.checkRefs(m, companyId, dto.vendor_id ?? undefined, dto.permission_template_id);
-      const templateChanged = dto.permission_template_id !== undefined && dto.permission_template_id !== user.companyTemplateId;
       const changes: Partial<User> = {
         ...(dto.name !== undefined && { name: dto.name }),
         ...(dto.email !== undefined && { email: dto.email.toLowerCase() }),
@@ -104,7 +104,6 @@ export class UsersService {
         if (isUniqueViolation(err)) throw emailTaken();
         throw err;
       }
-      if (templateChanged) await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, userId: actor.userId, kind: 'user_updated', detail: { user_id: userId, fields: Object.keys(changes).filter((k) => k !== 'passwordHash') }, requestId: actor.requestId }, m);
     });
     return this.get(companyId, userId);
@@ -113,13 +112,12 @@ export class UsersService {
   /** Deactivation and reactivation take effect on the user's next request. */
   async setActive(companyId: number, userId: number, active: boolean, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     if (!active && userId === actor.userId) throw AppError.field('user_id', 'cannot be your own account: you cannot deactivate yourself');
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', expected);
       if (user.active === active) {
         throw AppError.invalidTransition(active ? 'reactivate the user' : 'deactivate the user', active ? 'active' : 'inactive', [active ? 'deactivate' : 'reactivate']);
       }
       await m.update(User, { id: userId }, { active, version: user.version + 1 });
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, userId: actor.userId, kind: active ? 'user_reactivated' : 'user_deactivated', detail: { user_id: userId }, requestId: actor.requestId }, m);
     });
     return this.get(companyId, userId);
@@ -136,10 +134,9 @@ export class UsersService {
   }
 
   async setPrivileges(companyId: number, userId: number, accountingApprover: boolean, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', expected);
       await m.update(User, { id: userId }, { accountingApprover, version: user.version + 1 });
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, userId: actor.userId, kind: 'privileges_changed', detail: { user_id: userId, accounting_approver: accountingApprover }, requestId: actor.requestId }, m);
     });
     return this.get(companyId, userId);

@@ -67,9 +67,9 @@ function templateRef(id: number | null, name: string | null, assignable: boolean
 
 /**
  * Loads what a user holds in a company and project. Subjects are cached per
- * process under the company's permission version: any change that alters
- * access bumps the version in its own transaction, so the next request that
- * starts after the commit loads fresh rows.
+ * process under the company's permission epoch (PermissionChanges): every
+ * change that alters access bumps the epoch once it commits, so the next
+ * request loads fresh rows.
  */
 @Injectable()
 export class AccessService {
@@ -77,13 +77,18 @@ export class AccessService {
 
   constructor(private readonly db: DataSource) {}
 
-  async subject(userId: number, companyId: number, projectId: number | null, version: number): Promise<AccessSubject> {
+  /**
+   * The subject for a request. `epoch` is the company's permission epoch read
+   * before this call; null (unknown) bypasses the cache.
+   */
+  async subject(userId: number, companyId: number, projectId: number | null, epoch: number | null): Promise<AccessSubject> {
     const key = `${userId}:${companyId}:${projectId ?? 0}`;
     const hit = this.cache.get(key);
-    if (hit && hit.version === version) return hit.subject;
+    if (hit && epoch !== null && hit.version === epoch) return hit.subject;
     const subject = await this.load(userId, companyId, projectId);
+    if (epoch === null) return subject;
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, { version, subject });
+    this.cache.set(key, { version: epoch, subject });
     return subject;
   }
 

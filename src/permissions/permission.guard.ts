@@ -1,6 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Redis from 'ioredis';
+import { REDIS } from '../redis/redis.module';
+import { PermissionChanges } from './permission-changes';
 import { TokenAuthService } from '../auth/token-auth.service';
 import { AppError } from '../common/errors';
 import type { AuthContext } from '../common/http/request-context';
@@ -26,6 +29,8 @@ export class PermissionGuard implements CanActivate {
     private readonly access: AccessService,
     private readonly policies: ItemPolicyRegistry,
     private readonly denials: DenialsService,
+    private readonly changes: PermissionChanges,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,9 +41,8 @@ export class PermissionGuard implements CanActivate {
     if (!declared) throw new Error(`route ${context.getClass().name}.${context.getHandler().name} declares no access`);
     if (declared.kind === 'public' || declared.kind === 'sim_control') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const auth = await this.tokens.authenticate(request.headers.authorization);
+    const auth = await this.authenticate(request, context.switchToHttp().getResponse<FastifyReply>());
     request.auth = auth;
-    await this.rateLimiter.consume(context.switchToHttp().getResponse<FastifyReply>(), auth);
     if (declared.kind === 'authenticated') return true;
     try {
       await this.authorize(request, auth, declared);
@@ -60,6 +64,25 @@ export class PermissionGuard implements CanActivate {
     }
   }
 
+  /**
+   * Layer 1 and the rate limit, in one Redis round trip that also reads the
+   * company's permission epoch; cached callers are reused only under that epoch.
+   */
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthContext> {
+    const hash = this.tokens.hashOf(request.headers.authorization);
+    const cached = this.tokens.cached(hash);
+    if (!cached) {
+      const auth = await this.tokens.load(hash, null);
+      await this.rateLimiter.consume(reply, auth);
+      return auth;
+    }
+    const key = this.changes.epochKey(cached.companyId);
+    const [raw] = await this.rateLimiter.consume(reply, cached, [key]);
+    const epoch = raw === null ? null : Number(raw);
+    if (raw === null) await this.redis.set(key, String(this.changes.newBase()), 'NX').catch(() => undefined);
+    return this.tokens.valid(hash, epoch) ?? (await this.tokens.load(hash, epoch));
+  }
+
   private async authorize(
     request: FastifyRequest,
     auth: AuthContext,
@@ -76,7 +99,7 @@ export class PermissionGuard implements CanActivate {
         throw AppError.notFound('Project');
       }
     }
-    const subject = await this.access.subject(auth.userId, companyId, projectId, auth.permissionVersion);
+    const subject = await this.access.subject(auth.userId, companyId, projectId, auth.epoch);
     request.access = { companyId, projectId, subject, decision: null };
     if (declared.kind === 'company_member') return;
 

@@ -43,7 +43,7 @@ export class PermissionsController {
   @ApiQuery({ name: 'item_id', required: false })
   async explainProject(@Req() req: FastifyRequest, @Param('project_id', IdPipe) projectId: number, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
     const auth = req.auth!;
-    const subject = await this.access.subject(auth.userId, companyOf(req), projectId, auth.permissionVersion);
+    const subject = await this.access.subject(auth.userId, companyOf(req), projectId, auth.epoch);
     return this.explainer.explain(auth, subject, projectId, explainQuery(query));
   }
 

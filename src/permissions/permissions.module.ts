@@ -4,13 +4,14 @@ import { AccessService } from './access.service';
 import { DenialsService } from './denials.service';
 import { ExplainService } from './explain.service';
 import { ItemPolicyRegistry } from './item-policy';
+import { PermissionChanges } from './permission-changes';
 import { PermissionGuard } from './permission.guard';
 import { PermissionsController } from './permissions.controller';
 
 @Global()
 @Module({
-  providers: [RateLimiter, AccessService, ItemPolicyRegistry, DenialsService, ExplainService, PermissionGuard],
+  providers: [RateLimiter, PermissionChanges, AccessService, ItemPolicyRegistry, DenialsService, ExplainService, PermissionGuard],
   controllers: [PermissionsController],
-  exports: [AccessService, ItemPolicyRegistry, DenialsService, PermissionGuard],
+  exports: [PermissionChanges, AccessService, ItemPolicyRegistry, DenialsService, PermissionGuard],
 })
 export class PermissionsModule {}

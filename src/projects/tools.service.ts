@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { bumpPermissionVersion } from '../directory/permission-version';
+import { PermissionChanges } from '../permissions/permission-changes';
 import { TOOL_NAMES } from '../permissions/matrix/names';
 import { CORE_PROJECT_TOOLS, PROJECT_TOOLS, ProjectTool as ToolName } from '../permissions/permission.types';
 import { ProjectTool } from './entities/project-tool.entity';
@@ -23,6 +23,7 @@ export class ToolsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changes: PermissionChanges,
   ) {}
 
   async list(projectId: number): Promise<ToolView[]> {
@@ -44,13 +45,12 @@ export class ToolsService {
     if (!active && CORE_PROJECT_TOOLS.includes(name)) {
       throw AppError.field('tool', `${TOOL_NAMES[name]} is a core tool and cannot be deactivated`);
     }
-    await this.db.transaction(async (m) => {
+    await this.changes.transaction(companyId, async (m) => {
       await m.query(
         `INSERT INTO project_tools (project_id, tool, active, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (project_id, tool) DO UPDATE SET active = EXCLUDED.active, updated_at = now()`,
         [projectId, name, active],
       );
-      await bumpPermissionVersion(m, companyId);
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: active ? 'tool_activated' : 'tool_deactivated', action: null, detail: { tool: name }, requestId: actor.requestId }, m);
     });
     return (await this.list(projectId)).find((t) => t.name === name)!;

@@ -13,6 +13,7 @@ import { Project } from '../projects/entities/project.entity';
 import { SEEDED_APPS, SeededAppKey } from './directory-seed';
 import { Sandbox, SandboxTemplate, SeedSecrets } from './sandbox.entity';
 import { defaultSettings, SandboxSettings, withDefaults } from './sandbox-settings';
+import { PermissionChanges } from '../permissions/permission-changes';
 import { SeedContext, SeedRegistry } from './seed-registry';
 import { applySettingsPatch } from './settings-patch';
 import { SANDBOX_TOKEN_PREFIX } from './sim-control.guard';
@@ -37,6 +38,7 @@ export class SandboxesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly seeds: SeedRegistry,
+    private readonly changes: PermissionChanges,
   ) {}
 
   async create(name: string, template: SandboxTemplate, seed?: number): Promise<Record<string, unknown>> {
@@ -112,6 +114,7 @@ export class SandboxesService {
       );
       await this.seed(m, sandbox, sandbox.seedSecrets);
     });
+    await this.changes.publish(await this.companyOf(id));
     this.logger.log(`sandbox ${id} reset in ${Date.now() - started} ms`);
     return this.view(id, null);
   }
@@ -134,6 +137,7 @@ export class SandboxesService {
         if (appId) await m.update(OAuthApp, { id: appId }, { clientSecretHash: hash });
       }
     });
+    await this.changes.publish(sandbox.companyId);
     return this.view(id, secrets);
   }
 
@@ -141,6 +145,7 @@ export class SandboxesService {
     const sandbox = await this.db.getRepository(Sandbox).findOneBy({ id });
     if (!sandbox) throw AppError.notFound('Sandbox');
     await this.db.getRepository(Company).delete({ id: sandbox.companyId });
+    await this.changes.publish(sandbox.companyId);
   }
 
   async settings(id: number): Promise<SandboxSettings> {
@@ -149,14 +154,22 @@ export class SandboxesService {
     return withDefaults(sandbox.settings, sandbox.seed);
   }
 
+  /** Settings reach every caller on their next request (rate limits travel with the cached caller). */
   async updateSettings(id: number, patch: unknown): Promise<SandboxSettings> {
-    return this.db.transaction(async (m) => {
+    const companyId = await this.companyOf(id);
+    return this.changes.transaction(companyId, async (m) => {
       const sandbox = await m.findOne(Sandbox, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!sandbox) throw AppError.notFound('Sandbox');
       const next = applySettingsPatch(withDefaults(sandbox.settings, sandbox.seed), patch);
       await m.update(Sandbox, { id }, { settings: next, version: sandbox.version + 1 });
       return next;
     });
+  }
+
+  private async companyOf(id: number): Promise<number> {
+    const sandbox = await this.db.getRepository(Sandbox).findOneBy({ id });
+    if (!sandbox) throw AppError.notFound('Sandbox');
+    return sandbox.companyId;
   }
 
   /** The newest sandbox with this name, if any (the local demo sandbox). */

@@ -242,3 +242,51 @@ describe('the permission engine on real routes', () => {
     });
   });
 });
+
+describe('consistency across API processes', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let sb: TrainingSandbox;
+
+  beforeAll(async () => {
+    a = await TestApp.start();
+    b = await TestApp.start({ sharing: a });
+    sb = await TrainingSandbox.create(a.client(), 'two processes');
+    await sb.relaxLimits();
+  });
+  afterAll(async () => {
+    await b.stop();
+    await a.stop();
+  });
+
+  it('sees a template change, a removal and a deactivation made through another process on the next request', async () => {
+    const p1 = sb.project('first');
+    const token = await sb.token('superintendent');
+    const inA = a.client().as(token, sb.companyId);
+    const adminInB = b.client().as(await sb.token('company_admin'), sb.companyId);
+    // Warm process A's caches.
+    for (let i = 0; i < 3; i++) expect((await inA.get(`/rest/v1.0/projects/${p1}/users`)).status).toBe(403);
+
+    const templates = await adminInB.get(`/rest/v1.0/companies/${sb.companyId}/permission_templates?filters[scope]=project`);
+    const sup = templates.body.find((x: { name: string }) => x.name === 'Superintendent');
+    expect((await adminInB.patch(`/rest/v1.0/companies/${sb.companyId}/permission_templates/${sup.id}`, { levels: { ...sup.levels, directory: 'read_only' } })).status).toBe(200);
+    expect((await inA.get(`/rest/v1.0/projects/${p1}/users`)).status).toBe(200);
+
+    expect((await adminInB.delete(`/rest/v1.0/projects/${p1}/users/${sb.userId('superintendent')}`)).status).toBe(204);
+    const removed = await inA.get(`/rest/v1.0/projects/${p1}/users`);
+    expect(removed.body.error.code).toBe('not_project_member');
+
+    expect((await adminInB.post(`/rest/v1.0/companies/${sb.companyId}/users/${sb.userId('superintendent')}/actions/deactivate`)).status).toBe(200);
+    const inactive = await inA.get('/rest/v1.0/me');
+    expect(inactive.status).toBe(401);
+    expect(inactive.body.error.code).toBe('account_inactive');
+  });
+
+  it('stops a token revoked through another process on the next request', async () => {
+    const login = await b.client().post('/oauth/token', { grant_type: 'password', username: sb.persona('architect').email, password: sb.persona('architect').password });
+    const token = login.body.access_token;
+    for (let i = 0; i < 3; i++) expect((await a.client().get('/rest/v1.0/me', { token })).status).toBe(200);
+    expect((await b.client().post('/oauth/revoke', { token })).status).toBe(200);
+    expect((await a.client().get('/rest/v1.0/me', { token })).status).toBe(401);
+  });
+});

@@ -8,6 +8,8 @@ import { ApiClient } from './api-client';
 
 export interface TestAppOptions {
   env?: Record<string, string>;
+  /** Another API process on the same database and Redis keys (it does not own the database). */
+  sharing?: TestApp;
 }
 
 /**
@@ -20,17 +22,20 @@ export class TestApp {
     readonly config: AppConfig,
     readonly database: string,
     readonly db: Client,
+    private readonly ownsDatabase: boolean,
   ) {}
 
   static async start(options: TestAppOptions = {}): Promise<TestApp> {
     const { databaseUrl, redisUrl } = testUrls();
-    const database = `sitesim_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}_${stamp()}`;
-    const admin = new Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${templateDb()}"`);
-    } finally {
-      await admin.end();
+    const database = options.sharing?.database ?? `sitesim_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}_${stamp()}`;
+    if (!options.sharing) {
+      const admin = new Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${templateDb()}"`);
+      } finally {
+        await admin.end();
+      }
     }
     const url = withDatabase(databaseUrl, database);
     const config = loadConfig({
@@ -44,7 +49,7 @@ export class TestApp {
     const app = await createApp(config, { logger: ['error'] });
     const db = new Client({ connectionString: url });
     await db.connect();
-    return new TestApp(app, config, database, db);
+    return new TestApp(app, config, database, db, !options.sharing);
   }
 
   /** A client that speaks HTTP to the app in-process (the full Fastify stack, no socket). */
@@ -55,6 +60,7 @@ export class TestApp {
   async stop(): Promise<void> {
     await this.db.end().catch(() => undefined);
     await this.app.close();
+    if (!this.ownsDatabase) return;
     const admin = new Client({ connectionString: withDatabase(testUrls().databaseUrl, 'postgres') });
     await admin.connect();
     try {

@@ -13,7 +13,8 @@ export interface AuthContext {
   /** The company whose directory the user is in. */
   companyId: number;
   expiresAt: Date;
-  permissionVersion: number;
+  /** The company's permission epoch read for this request; null when unknown (no caching then). */
+  epoch: number | null;
   settings: SandboxSettings;
   user: { id: number; name: string; login: string; vendorId: number | null };
 }

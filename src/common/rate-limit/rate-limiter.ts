@@ -24,7 +24,12 @@ export class RateLimiter {
     private readonly config: AppConfig,
   ) {}
 
-  async consume(reply: FastifyReply, auth: AuthContext): Promise<void> {
+  /**
+   * Counts one request for the token and answers 429 over a limit. `alsoGet`
+   * keys are read in the same round trip (the guard reads the company's
+   * permission epoch this way); their values are answered, null when Redis is out.
+   */
+  async consume(reply: FastifyReply, auth: AuthContext, alsoGet: string[] = []): Promise<(string | null)[]> {
     const { hourly, spike_10s: spike } = auth.settings.rate_limit;
     const now = Math.floor(Date.now() / 1000);
     const hourWindow = Math.floor(now / HOUR);
@@ -32,19 +37,17 @@ export class RateLimiter {
     const hourKey = `${this.config.redisPrefix}:rl:h:${auth.tokenId}:${hourWindow}`;
     const spikeKey = `${this.config.redisPrefix}:rl:s:${auth.tokenId}:${spikeWindow}`;
     let counts: [number, number];
+    let values: (string | null)[];
     try {
-      const result = await this.redis
-        .multi()
-        .incr(hourKey)
-        .expire(hourKey, HOUR + 60)
-        .incr(spikeKey)
-        .expire(spikeKey, SPIKE + 5)
-        .exec();
+      const multi = this.redis.multi().incr(hourKey).expire(hourKey, HOUR + 60).incr(spikeKey).expire(spikeKey, SPIKE + 5);
+      for (const key of alsoGet) multi.get(key);
+      const result = await multi.exec();
       counts = [Number(result?.[0]?.[1] ?? 0), Number(result?.[2]?.[1] ?? 0)];
+      values = alsoGet.map((_, i) => (result?.[4 + i]?.[1] as string | null | undefined) ?? null);
     } catch (err) {
       // Limits are a courtesy to clients; an unreachable Redis must not stop reads.
       this.logger.warn(`rate limit not counted: ${(err as Error).message}`);
-      return;
+      return alsoGet.map(() => null);
     }
     const [hourCount, spikeCount] = counts;
     const hourReset = (hourWindow + 1) * HOUR;
@@ -58,6 +61,7 @@ export class RateLimiter {
     if (spikeCount > spike) {
       throw limited(`the spike limit of ${spike} requests per 10 seconds`, (spikeWindow + 1) * SPIKE - now, spike, 'spike_10s');
     }
+    return values;
   }
 }
 
