@@ -11,7 +11,8 @@ export interface Rate {
 
 /** One autocannon run against a URL in this process. */
 export async function load(url: string, headers: Record<string, string>, seconds: number, connections = 32): Promise<Rate> {
-  const result = await autocannon({ url, headers, duration: seconds, connections, pipelining: 1 });
+  // The load generator runs in its own worker thread, so that it does not share the event loop with the server.
+  const result = await autocannon({ url, headers, duration: seconds, connections, pipelining: 1, workers: 1 });
   return {
     requestsPerSec: result.requests.average,
     p50ms: result.latency.p50,
