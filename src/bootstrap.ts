@@ -57,7 +57,12 @@ function installParsers(fastify: FastifyInstance): void {
       done(new AppError('invalid_request', 'The request body is not valid JSON.'), undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+  // Form bodies are for the OAuth endpoints (RFC 6749); the platform API speaks JSON only.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
+    if (!req.url.startsWith('/oauth/')) {
+      done(new AppError('invalid_request', 'The request Content-Type is not supported here; send application/json.'), undefined);
+      return;
+    }
     done(null, parseQuery(String(body)));
   });
 }

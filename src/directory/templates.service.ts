@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page } from '../common/pagination';
-import { isUniqueViolation } from '../database/errors';
+import { isReferenceViolation, isUniqueViolation } from '../database/errors';
 import { lockForEdit } from '../database/versioning';
 import { mapTemplate } from './directory.mappers';
 import { UpdateTemplateDto } from './dto/template.dto';
@@ -114,17 +114,25 @@ export class TemplatesService {
     await this.changes.transaction(companyId, async (m) => {
       const t = await lockForEdit(m, PermissionTemplate, { id, companyId }, 'Permission template', expected);
       const [{ assigned }] = await m.query(USAGE_SQL, [id]);
-      if (assigned > 0) {
-        throw new AppError(
-          'validation_failed',
-          `The template '${t.name}' is still assigned to ${assigned} user(s) or project member(s); assign them another template first.`,
-          { fields: [{ field: 'id', message: `is assigned ${assigned} time(s)` }], assigned_count: assigned },
-        );
+      if (assigned > 0) throw stillAssigned(t.name, assigned);
+      try {
+        await m.delete(PermissionTemplate, { id });
+      } catch (err) {
+        // Assigned by a concurrent request after the count above.
+        if (isReferenceViolation(err)) throw stillAssigned(t.name, 1);
+        throw err;
       }
-      await m.delete(PermissionTemplate, { id });
       await this.audit.record({ companyId, userId: actor.userId, kind: 'template_deleted', detail: { template_id: id, name: t.name }, requestId: actor.requestId }, m);
     });
   }
+}
+
+function stillAssigned(name: string, assigned: number): AppError {
+  return new AppError(
+    'validation_failed',
+    `The template '${name}' is still assigned to ${assigned} user(s) or project member(s); assign them another template first.`,
+    { fields: [{ field: 'id', message: `is assigned ${assigned} time(s)` }], assigned_count: assigned },
+  );
 }
 
 function nameTaken(): AppError {

@@ -116,11 +116,16 @@ describe('the shared API shape and bad input', () => {
 
     it('answers a POST with a non-JSON content type with 400 invalid_request and creates nothing', async () => {
       const before = await count(t.db, 'vendors');
-      for (const type of ['text/plain', 'application/xml', 'text/csv']) {
+      for (const type of ['text/plain', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded']) {
         const res = await admin.request('POST', vendors(), { raw: 'name=Plain Text Co', headers: { 'content-type': type } });
         expectError(res, 400, 'invalid_request');
       }
       expect(await count(t.db, 'vendors')).toBe(before);
+    });
+
+    it('says in plain words that the content type is not supported', async () => {
+      const res = await admin.request('POST', vendors(), { raw: '<vendor/>', headers: { 'content-type': 'application/xml' } });
+      expect(res.body.error.message).toMatch(/Content-Type is not supported; send application\/json/);
     });
 
     it('answers a JSON array or string body with 422 validation_failed', async () => {

@@ -25,6 +25,14 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_ASYNC_CONSTRAINT: { code: 'invalid_request', message: 'The request could not be routed.' },
 };
 
+/** Friendlier words for the framework's own refusals (body parsing, routing), by status. */
+const HTTP_MESSAGES: Record<number, string> = {
+  404: 'No such route or resource.',
+  405: 'No such route or resource.',
+  413: 'The request body is larger than the server accepts (SIM_BODY_LIMIT_BYTES).',
+  415: 'The request Content-Type is not supported; send application/json.',
+};
+
 function fromStatus(status: number): ErrorCode {
   switch (status) {
     case 400:
@@ -71,7 +79,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
     const status = err.getStatus();
     const code = fromStatus(status);
     if (code === 'internal_error') logger.error(`[${requestId}] ${err.message}`, err.stack);
-    const message = code === 'not_found' ? 'No such route or resource.' : code === 'internal_error' ? 'Internal error.' : err.message;
+    const message = HTTP_MESSAGES[status] ?? (code === 'internal_error' ? 'Internal error.' : err.message);
     return build(code, message, {}, requestId);
   }
   const e = err as { code?: string; statusCode?: number; message?: string; stack?: string };
