@@ -12,7 +12,9 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
-    logging: ['error'],
+    // Failed queries surface as errors the exception filter logs; TypeORM's own log would print
+    // parameters (password hashes among them) and every expected constraint refusal.
+    logging: false,
     extra: { max: poolSize, connectionTimeoutMillis: 5000 },
   };
 }

@@ -4,6 +4,7 @@ import type { Client } from 'pg';
 import { Answer, ApiClient, RequestOptions } from '../support/api-client';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
+import { expectError, fieldsOf, header } from '../support/assertions';
 
 /**
  * The shared API behaviour (API.md: Errors, Lists, Writes, Rate limits) and bad
@@ -36,28 +37,6 @@ class RecordingClient extends ApiClient {
     this.log.push({ method, url: url.slice(0, 200), status: res.status, text: res.text.slice(0, 300) });
     return res;
   }
-}
-
-function header(res: Answer, name: string): string | undefined {
-  const v = res.headers[name.toLowerCase()];
-  return v === undefined ? undefined : String(v);
-}
-
-/** The API.md error shape, with the request id of the answer. */
-function expectError(res: Answer, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.body.error).toEqual({
-    status,
-    code,
-    message: expect.any(String),
-    details: expect.any(Object),
-    request_id: header(res, 'x-request-id'),
-  });
-  expect(res.body.error.message.length).toBeGreaterThan(0);
-}
-
-function fieldsOf(res: Answer): string[] {
-  return (res.body.error.details.fields as { field: string; message: string }[]).map((f) => f.field);
 }
 
 async function count(db: Client, sql: string, params: unknown[] = []): Promise<number> {

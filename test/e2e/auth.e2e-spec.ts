@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Answer, ApiClient } from '../support/api-client';
 import { PersonaKey, SandboxInfo, TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
+import { expectError } from '../support/assertions';
 
 /**
  * Authentication end to end (API.md "Authentication" and "Errors"): every grant,
@@ -16,23 +17,6 @@ const FORM = 'application/x-www-form-urlencoded';
 const TRAINING_CALLBACK = 'http://localhost:8765/callback';
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
-
-/** The standard error shape of every non-OAuth route. */
-function expectApiError(res: Answer, status: number, code: string): void {
-  expect({ status: res.status, body: res.body }).toEqual({
-    status,
-    body: {
-      error: {
-        status,
-        code,
-        message: expect.any(String),
-        details: expect.any(Object),
-        request_id: expect.any(String),
-      },
-    },
-  });
-  expect(res.body.error.request_id).toBe(res.headers['x-request-id']);
-}
 
 /** OAuth endpoint errors: RFC 6749 `error` / `error_description`, flat beside the usual fields. */
 function expectOAuthError(res: Answer, status: number, code: string, oauthError: string): void {
@@ -372,7 +356,7 @@ describe('authentication', () => {
       const p = L.persona('architect');
       const pm = await L.as('gc_project_manager');
       const res = await unlock(pm, p.user_id);
-      expectApiError(res, 403, 'permission_denied');
+      expectError(res, 403, 'permission_denied');
       expectOAuthError(await login(api, p.email, p.password), 423, 'account_locked', 'invalid_grant');
     });
 
@@ -380,9 +364,9 @@ describe('authentication', () => {
       const p = L.persona('architect');
       const stranger = await other.as('company_admin');
       const ownPath = await stranger.post(`/rest/v1.0/companies/${other.companyId}/users/${p.user_id}/actions/unlock`);
-      expectApiError(ownPath, 404, 'not_found');
+      expectError(ownPath, 404, 'not_found');
       const theirPath = await stranger.post(`/rest/v1.0/companies/${L.companyId}/users/${p.user_id}/actions/unlock`);
-      expectApiError(theirPath, 403, 'not_in_company');
+      expectError(theirPath, 403, 'not_in_company');
       expect((await userRow(p.user_id)).locked_until).not.toBeNull();
     });
 
@@ -402,7 +386,7 @@ describe('authentication', () => {
       const res = await api.post(`/rest/v1.0/companies/${L.companyId}/users/${p.user_id}/actions/unlock`, undefined, {
         token: await L.token('company_admin'),
       });
-      expectApiError(res, 400, 'company_header_missing');
+      expectError(res, 400, 'company_header_missing');
     });
 
     it('starts counting afresh after an unlock: one wrong password is a 401 again', async () => {
@@ -521,8 +505,8 @@ describe('authentication', () => {
     });
 
     it('refuses a missing or unknown token with 401 unauthenticated', async () => {
-      expectApiError(await api.get('/oauth/token/info'), 401, 'unauthenticated');
-      expectApiError(await api.get('/oauth/token/info', { token: 'x'.repeat(43) }), 401, 'unauthenticated');
+      expectError(await api.get('/oauth/token/info'), 401, 'unauthenticated');
+      expectError(await api.get('/oauth/token/info', { token: 'x'.repeat(43) }), 401, 'unauthenticated');
     });
   });
 
@@ -575,7 +559,7 @@ describe('authentication', () => {
 
     it('does not accept a refresh token as a bearer access token', async () => {
       const tokens = await freshLogin(sb, 'architect');
-      expectApiError(await me(api, tokens.refresh_token), 401, 'unauthenticated');
+      expectError(await me(api, tokens.refresh_token), 401, 'unauthenticated');
     });
 
     it("needs the issuing app's client credentials for an app's refresh token", async () => {
@@ -614,8 +598,8 @@ describe('authentication', () => {
       const res = await api.post('/oauth/revoke', { token: tokens.access_token });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({});
-      expectApiError(await me(api, tokens.access_token), 401, 'unauthenticated');
-      expectApiError(await api.get('/oauth/token/info', { token: tokens.access_token }), 401, 'unauthenticated');
+      expectError(await me(api, tokens.access_token), 401, 'unauthenticated');
+      expectError(await api.get('/oauth/token/info', { token: tokens.access_token }), 401, 'unauthenticated');
     });
 
     it('revoking an access token also ends its refresh token', async () => {
@@ -630,7 +614,7 @@ describe('authentication', () => {
       const res = await postForm(api, '/oauth/revoke', { token: tokens.refresh_token, token_type_hint: 'refresh_token' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({});
-      expectApiError(await me(api, tokens.access_token), 401, 'unauthenticated');
+      expectError(await me(api, tokens.access_token), 401, 'unauthenticated');
     });
 
     it('answers 200 {} for an unknown token', async () => {
@@ -656,7 +640,7 @@ describe('authentication', () => {
       expect((await me(api, issued.body.access_token)).status).toBe(200);
       const own = await api.post('/oauth/revoke', { token: issued.body.access_token, client_id: service.client_id, client_secret: service.client_secret });
       expect(own.status).toBe(200);
-      expectApiError(await me(api, issued.body.access_token), 401, 'unauthenticated');
+      expectError(await me(api, issued.body.access_token), 401, 'unauthenticated');
     });
 
     it('refuses wrong client credentials with 401 invalid_client and revokes nothing', async () => {
@@ -674,9 +658,9 @@ describe('authentication', () => {
       expect((await me(api, tokens.access_token)).status).toBe(200);
       await t.db.query(`UPDATE oauth_tokens SET expires_at = now() - interval '1 second' WHERE access_hash = $1`, [sha256(tokens.access_token)]);
       const res = await me(api, tokens.access_token);
-      expectApiError(res, 401, 'session_expired');
+      expectError(res, 401, 'session_expired');
       expect(typeof res.body.error.details.expired_at).toBe('string');
-      expectApiError(await api.get('/oauth/token/info', { token: tokens.access_token }), 401, 'session_expired');
+      expectError(await api.get('/oauth/token/info', { token: tokens.access_token }), 401, 'session_expired');
 
       const renewed = await tokenRequest(api, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
       expectTokenAnswer(renewed);
@@ -688,7 +672,7 @@ describe('authentication', () => {
       await t.db.query(`UPDATE oauth_tokens SET expires_at = now() - interval '1 second', revoked_at = now() WHERE access_hash = $1`, [
         sha256(tokens.access_token),
       ]);
-      expectApiError(await me(api, tokens.access_token), 401, 'unauthenticated');
+      expectError(await me(api, tokens.access_token), 401, 'unauthenticated');
     });
   });
 
@@ -713,8 +697,8 @@ describe('authentication', () => {
       expect(off.status).toBe(200);
       expect(off.body).toMatchObject({ id: p.user_id, is_active: false });
 
-      expectApiError(await me(api, tokens.access_token), 401, 'account_inactive');
-      expectApiError(
+      expectError(await me(api, tokens.access_token), 401, 'account_inactive');
+      expectError(
         await api.get(`/rest/v1.0/projects/${D.project()}/users`, { token: tokens.access_token, company: D.companyId }),
         401,
         'account_inactive',
@@ -772,7 +756,7 @@ describe('authentication', () => {
         'account_inactive',
         'invalid_grant',
       );
-      expectApiError(await me(api, grant.body.access_token), 401, 'account_inactive');
+      expectError(await me(api, grant.body.access_token), 401, 'account_inactive');
       await t.db.query('UPDATE users SET active = true WHERE id = $1', [sa.user_id]);
     });
   });
@@ -1119,7 +1103,7 @@ describe('authentication', () => {
 
   describe('bearer authentication on /rest', () => {
     it('refuses a request without Authorization with 401 unauthenticated in the standard shape', async () => {
-      expectApiError(await api.get('/rest/v1.0/me'), 401, 'unauthenticated');
+      expectError(await api.get('/rest/v1.0/me'), 401, 'unauthenticated');
     });
 
     it.each([
@@ -1131,15 +1115,15 @@ describe('authentication', () => {
       ['a token with characters outside base64url', 'Bearer abc<def>ghi"jkl;mnop'],
       ['a very long token', `Bearer ${'a'.repeat(5000)}`],
     ])('refuses a malformed header (%s) with 401 unauthenticated', async (_what, header) => {
-      expectApiError(await api.get('/rest/v1.0/me', { headers: { authorization: header } }), 401, 'unauthenticated');
+      expectError(await api.get('/rest/v1.0/me', { headers: { authorization: header } }), 401, 'unauthenticated');
     });
 
     it('refuses a well-formed but unknown token with 401 unauthenticated', async () => {
-      expectApiError(await me(api, 'garbage-token-that-matches-nothing-0123456789'), 401, 'unauthenticated');
+      expectError(await me(api, 'garbage-token-that-matches-nothing-0123456789'), 401, 'unauthenticated');
     });
 
     it("refuses the sandbox's control token as a platform access token", async () => {
-      expectApiError(await me(api, sb.info.sandbox_token), 401, 'unauthenticated');
+      expectError(await me(api, sb.info.sandbox_token), 401, 'unauthenticated');
     });
 
     it('accepts the Bearer scheme in any letter case', async () => {
@@ -1151,7 +1135,7 @@ describe('authentication', () => {
 
     it('echoes a client X-Request-Id in the error body', async () => {
       const res = await api.get('/rest/v1.0/me', { headers: { 'x-request-id': 'client-req-0001' } });
-      expectApiError(res, 401, 'unauthenticated');
+      expectError(res, 401, 'unauthenticated');
       expect(res.body.error.request_id).toBe('client-req-0001');
     });
 

@@ -2,35 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Answer, ApiClient } from '../support/api-client';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
+import { expectError, fieldsOf, header } from '../support/assertions';
 
 /**
  * The Directory end to end: company users and vendors, projects and their tools,
  * project memberships, permission templates and the assignable-template rule.
  */
 
-function header(res: Answer, name: string): string | undefined {
-  const v = res.headers[name.toLowerCase()];
-  return v === undefined ? undefined : String(v);
-}
-
-function expectError(res: Answer, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.body.error).toEqual({
-    status,
-    code,
-    message: expect.any(String),
-    details: expect.any(Object),
-    request_id: header(res, 'x-request-id'),
-  });
-}
-
 /** OAuth endpoints answer the usual fields flat, beside RFC 6749's `error` string (API.md). */
 function oauthCode(res: Answer): string | undefined {
   return typeof res.body?.error === 'string' ? res.body.code : res.body?.error?.code;
-}
-
-function fieldsOf(res: Answer): string[] {
-  return (res.body.error.details.fields as { field: string }[]).map((f) => f.field);
 }
 
 const tag = (): string => randomBytes(4).toString('hex');
