@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ChangesModule } from './changes/changes.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ItemHeadersInterceptor } from './common/http/item-headers.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
@@ -20,6 +21,7 @@ import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
 import { SandboxesModule } from './sandboxes/sandboxes.module';
 import { SimControlGuard } from './sandboxes/sim-control.guard';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -37,11 +39,13 @@ export class AppModule {
         QueuesModule,
         ObservabilityModule,
         AuditModule,
+        ChangesModule,
         PermissionsModule,
         AuthModule,
         DirectoryModule,
         ProjectsModule,
         SandboxesModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },

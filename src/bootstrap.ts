@@ -13,6 +13,7 @@ import { Metrics } from './observability/metrics';
 import { ItemPolicyRegistry } from './permissions/item-policy';
 import { ACTIONS } from './permissions/matrix/action-matrix';
 import { assertRoutesGuarded } from './permissions/route-inventory';
+import { OutboxRelay } from './queues/outbox-relay';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -42,6 +43,8 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   await app.init();
   const policies = app.get(ItemPolicyRegistry);
   assertRoutesGuarded(app, (action) => policies.has(action));
+  // Committed jobs move from the outbox to BullMQ from every process that writes them.
+  await app.get(OutboxRelay).start();
   return app;
 }
 

@@ -14,7 +14,7 @@ export async function main(config: AppConfig): Promise<() => Promise<void>> {
   }
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
-  if (config.role === 'all') worker = await startWorker(config);
+  if (config.role === 'all') worker = await startWorker(config, app);
   logger.log(`API listening on http://${config.host}:${config.port} (role ${config.role})`);
   return async () => {
     await worker?.close();

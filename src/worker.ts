@@ -1,7 +1,11 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { JobWorkers } from './queues/job-workers';
+import { OutboxRelay } from './queues/outbox-relay';
 import { QUEUE_NAMES } from './queues/queue-names';
 
 export interface WorkerHandle {
@@ -9,25 +13,22 @@ export interface WorkerHandle {
 }
 
 /**
- * The worker process: one BullMQ worker per queue. Processors are registered
- * by the features that own each job; a job with no processor fails loudly.
+ * The worker side: BullMQ workers for every queue and an outbox relay. With an
+ * API application (SIM_ROLE=all) they run in its container; otherwise the
+ * worker builds its own application context (no HTTP).
  */
-export async function startWorker(config: AppConfig): Promise<WorkerHandle> {
-  const logger = new Logger('Worker');
-  const workers = QUEUE_NAMES.map(
-    (name) =>
-      new Worker(
-        name,
-        async (job) => {
-          throw new Error(`no processor for job ${job.name} on queue ${name}`);
-        },
-        { connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.redisPrefix, autorun: true },
-      ),
-  );
-  for (const w of workers) w.on('error', (err) => logger.warn(`${w.name}: ${err.message}`));
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
-  logger.log(`worker ready on queues ${QUEUE_NAMES.join(', ')}`);
-  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+export async function startWorker(config: AppConfig, host?: INestApplicationContext): Promise<WorkerHandle> {
+  const context = host ?? (await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] }));
+  if (!host) context.enableShutdownHooks();
+  await context.get(OutboxRelay).start();
+  await context.get(JobWorkers).start();
+  new Logger('Worker').log(`worker ready on queues ${QUEUE_NAMES.join(', ')}`);
+  return {
+    close: async () => {
+      await context.get(JobWorkers).close();
+      if (!host) await context.close();
+    },
+  };
 }
 
 if (require.main === module) {

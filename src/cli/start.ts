@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
   process.stderr.write(applied.length ? `[start] migrations applied: ${applied.join(', ')}\n` : '[start] schema is up to date\n');
   const app = await createApp(config, { logger: ['warn', 'error'] });
   await app.listen({ port: config.port, host: config.host });
-  const worker = config.role === 'api' ? null : await startWorker(config);
+  const worker = config.role === 'api' ? null : await startWorker(config, app);
 
   const sandboxes = app.get(SandboxesService);
   const existing = await sandboxes.findByName(DEMO_SANDBOX);

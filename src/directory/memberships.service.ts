@@ -1,3 +1,4 @@
+import { ChangeLog, snapshotOf } from '../changes/change-log.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -27,6 +28,7 @@ export class MembershipsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changeLog: ChangeLog,
     private readonly changes: PermissionChanges,
   ) {}
 
@@ -68,6 +70,7 @@ export class MembershipsService {
         });
       }
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_added', detail: { user_id: userId, template_id: templateId }, requestId: actor.requestId }, m);
+      await this.logMember(m, companyId, projectId, userId, existing ? 'update' : 'create', actor);
     });
     return this.get(companyId, projectId, userId);
   }
@@ -78,6 +81,7 @@ export class MembershipsService {
       await this.checkTemplate(m, companyId, projectId, templateId);
       await m.update(ProjectMembership, { id: membership.id }, { templateId, version: membership.version + 1 });
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_template_changed', detail: { user_id: userId, from_template_id: membership.templateId, to_template_id: templateId }, requestId: actor.requestId }, m);
+      await this.logMember(m, companyId, projectId, userId, 'update', actor);
     });
     return this.get(companyId, projectId, userId);
   }
@@ -88,7 +92,14 @@ export class MembershipsService {
       const membership = await lockForEdit(m, ProjectMembership, { companyId, projectId, userId, active: true }, 'Project member', expected);
       await m.update(ProjectMembership, { id: membership.id }, { active: false, removedAt: new Date(), removedById: actor.userId, version: membership.version + 1 });
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_removed', detail: { user_id: userId, template_id: membership.templateId }, requestId: actor.requestId }, m);
+      await this.logMember(m, companyId, projectId, userId, 'delete', actor);
     });
+  }
+
+  /** Project Users are identified by the user's id, as on the reference platform. */
+  private async logMember(m: EntityManager, companyId: number, projectId: number, userId: number, eventType: 'create' | 'update' | 'delete', actor: Actor): Promise<void> {
+    const row = await m.findOneByOrFail(ProjectMembership, { projectId, userId });
+    await this.changeLog.record(m, { companyId, projectId, resource: 'Project Users', resourceId: userId, eventType, version: row.version, snapshot: snapshotOf(row), actor });
   }
 
   private async checkTemplate(m: EntityManager, companyId: number, projectId: number, templateId: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { ChangeLog } from '../changes/change-log.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
@@ -38,6 +39,7 @@ export class TemplatesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changeLog: ChangeLog,
     private readonly changes: PermissionChanges,
   ) {}
 
@@ -80,6 +82,7 @@ export class TemplatesService {
           }),
         );
         await this.audit.record({ companyId, projectId: input.projectId, userId: actor.userId, kind: 'template_created', detail: { template_id: t.id }, requestId: actor.requestId }, m);
+        await this.changeLog.recordRow(m, PermissionTemplate, t, { companyId, projectId: input.projectId, resource: 'Permission Templates', eventType: 'create', actor });
         return t;
       } catch (err) {
         if (isUniqueViolation(err)) throw nameTaken();
@@ -106,6 +109,7 @@ export class TemplatesService {
         throw err;
       }
       await this.audit.record({ companyId, projectId: t.projectId, userId: actor.userId, kind: 'template_updated', detail: { template_id: id, levels: t.levels, granular: t.granular }, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, PermissionTemplate, id, { companyId, projectId: t.projectId, resource: 'Permission Templates', eventType: 'update', actor });
     });
     return this.get(companyId, id);
   }
@@ -123,6 +127,7 @@ export class TemplatesService {
         throw err;
       }
       await this.audit.record({ companyId, userId: actor.userId, kind: 'template_deleted', detail: { template_id: id, name: t.name }, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, PermissionTemplate, t, { companyId, projectId: t.projectId, resource: 'Permission Templates', eventType: 'delete', actor });
     });
   }
 }

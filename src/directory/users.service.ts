@@ -1,3 +1,4 @@
+import { ChangeLog } from '../changes/change-log.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
@@ -32,6 +33,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changeLog: ChangeLog,
     private readonly changes: PermissionChanges,
   ) {}
 
@@ -76,6 +78,7 @@ export class UsersService {
           }),
         );
         await this.audit.record({ companyId, userId: actor.userId, kind: 'user_created', detail: { user_id: created.id }, requestId: actor.requestId }, m);
+        await this.changeLog.recordRow(m, User, created.id, { companyId, projectId: null, resource: 'Users', eventType: 'create', actor });
         return created;
       } catch (err) {
         if (isUniqueViolation(err)) throw emailTaken();
@@ -105,6 +108,7 @@ export class UsersService {
         throw err;
       }
       await this.audit.record({ companyId, userId: actor.userId, kind: 'user_updated', detail: { user_id: userId, fields: Object.keys(changes).filter((k) => k !== 'passwordHash') }, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, User, userId, { companyId, projectId: null, resource: 'Users', eventType: 'update', actor });
     });
     return this.get(companyId, userId);
   }
@@ -119,6 +123,7 @@ export class UsersService {
       }
       await m.update(User, { id: userId }, { active, version: user.version + 1 });
       await this.audit.record({ companyId, userId: actor.userId, kind: active ? 'user_reactivated' : 'user_deactivated', detail: { user_id: userId }, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, User, userId, { companyId, projectId: null, resource: 'Users', eventType: 'update', actor });
     });
     return this.get(companyId, userId);
   }
@@ -129,6 +134,7 @@ export class UsersService {
       await m.query('DELETE FROM login_failures WHERE user_id = $1', [userId]);
       await m.update(User, { id: userId }, { lockedUntil: null, version: user.version + 1 });
       await this.audit.record({ companyId, userId: actor.userId, kind: 'user_unlocked', detail: { user_id: userId, was_locked_until: user.lockedUntil?.toISOString() ?? null }, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, User, userId, { companyId, projectId: null, resource: 'Users', eventType: 'update', actor });
     });
     return this.get(companyId, userId);
   }
@@ -138,6 +144,7 @@ export class UsersService {
       const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', expected);
       await m.update(User, { id: userId }, { accountingApprover, version: user.version + 1 });
       await this.audit.record({ companyId, userId: actor.userId, kind: 'privileges_changed', detail: { user_id: userId, accounting_approver: accountingApprover }, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, User, userId, { companyId, projectId: null, resource: 'Users', eventType: 'update', actor });
     });
     return this.get(companyId, userId);
   }

@@ -1,3 +1,4 @@
+import { ChangeLog } from '../changes/change-log.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -24,6 +25,7 @@ export class VendorsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changeLog: ChangeLog,
   ) {}
 
   async list(companyId: number, q: ListQuery<'active' | 'query', 'name' | 'id'>): Promise<Page<Record<string, unknown>>> {
@@ -48,6 +50,7 @@ export class VendorsService {
           m.create(Vendor, { companyId, name: dto.name, trade: dto.trade ?? null, email: dto.email_address ?? null }),
         );
         await this.audit.record({ companyId, userId: actor.userId, kind: 'vendor_created', detail: { vendor_id: vendor.id }, requestId: actor.requestId }, m);
+        await this.changeLog.recordRow(m, Vendor, vendor, { companyId, projectId: null, resource: 'Vendors', eventType: 'create', actor });
         return mapVendor(vendor);
       } catch (err) {
         if (isUniqueViolation(err)) throw nameTaken();
@@ -67,6 +70,7 @@ export class VendorsService {
       try {
         const saved = await m.save(vendor);
         await this.audit.record({ companyId, userId: actor.userId, kind: 'vendor_updated', detail: { vendor_id: vendorId }, requestId: actor.requestId }, m);
+        await this.changeLog.recordRow(m, Vendor, saved, { companyId, projectId: null, resource: 'Vendors', eventType: 'update', actor });
         return mapVendor(saved);
       } catch (err) {
         if (isUniqueViolation(err)) throw nameTaken();

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../permissions/route-access';
-import { QueueRegistry } from '../queues/queues.module';
+import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
 import { Metrics } from './metrics';
 

@@ -1,3 +1,4 @@
+import { ChangeLog } from '../changes/change-log.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -29,6 +30,7 @@ export class ProjectsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changeLog: ChangeLog,
   ) {}
 
   /** Every project of the company, or (`memberOnly`) only those where the user is an active member. */
@@ -76,6 +78,7 @@ export class ProjectsService {
     );
     if (actor) {
       await this.audit.record({ companyId, projectId: project.id, userId: actor.userId, kind: 'project_created', detail: { name: project.name }, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, Project, project, { companyId, projectId: project.id, resource: 'Projects', eventType: 'create', actor });
     }
     return project;
   }
@@ -91,6 +94,7 @@ export class ProjectsService {
       p.version += 1;
       await m.save(p);
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'project_updated', detail: {}, requestId: actor.requestId }, m);
+      await this.changeLog.recordRow(m, Project, projectId, { companyId, projectId, resource: 'Projects', eventType: 'update', actor });
     });
     return this.get(companyId, projectId);
   }

@@ -1,3 +1,4 @@
+import { ChangeLog } from '../changes/change-log.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -23,6 +24,7 @@ export class ToolsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly changeLog: ChangeLog,
     private readonly changes: PermissionChanges,
   ) {}
 
@@ -52,6 +54,7 @@ export class ToolsService {
         [projectId, name, active],
       );
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: active ? 'tool_activated' : 'tool_deactivated', action: null, detail: { tool: name }, requestId: actor.requestId }, m);
+      await this.changeLog.record(m, { companyId, projectId, resource: 'Project Tools', resourceId: projectId, eventType: 'update', version: 1, snapshot: { project_id: projectId, tool: name, active }, actor });
     });
     return (await this.list(projectId)).find((t) => t.name === name)!;
   }

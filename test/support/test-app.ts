@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createApp } from '../../src/bootstrap';
+import { JobWorkers } from '../../src/queues/job-workers';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { stamp, templateDb, testUrls, withDatabase } from './env';
 import { ApiClient } from './api-client';
@@ -10,6 +11,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Another API process on the same database and Redis keys (it does not own the database). */
   sharing?: TestApp;
+  /** Run BullMQ workers in the app (default true), as SIM_ROLE=all does. */
+  workers?: boolean;
 }
 
 /**
@@ -47,6 +50,7 @@ export class TestApp {
       ...options.env,
     });
     const app = await createApp(config, { logger: ['error'] });
+    if (options.workers !== false) await app.get(JobWorkers).start();
     const db = new Client({ connectionString: url });
     await db.connect();
     return new TestApp(app, config, database, db, !options.sharing);

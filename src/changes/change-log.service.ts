@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { Actor } from '../common/http/request-helpers';
+import type { ChangeEvent } from './change-log.entity';
+
+/** Resource names of the change log; the first ones are the reference platform's webhook names. */
+export type ResourceName =
+  | 'Projects'
+  | 'Project Users'
+  | 'Vendors'
+  | 'RFIs'
+  | 'RFI Replies'
+  | 'Submittals'
+  | 'Budget Line Items'
+  | 'Commitments'
+  | 'Change Orders'
+  | 'Direct Costs'
+  | 'Images'
+  | 'Image Categories'
+  | 'Drawings'
+  | 'Drawing Revisions'
+  | 'Markups'
+  | 'Users'
+  | 'Permission Templates'
+  | 'Project Tools';
+
+export interface Change {
+  id: number;
+  companyId: number;
+  projectId: number | null;
+  resource: ResourceName;
+  resourceId: number;
+  eventType: ChangeEvent;
+  version: number;
+  actorId: number | null;
+  requestId: string | null;
+  createdAt: Date;
+}
+
+/** Called inside the writing transaction for every change (webhooks, device feeds). */
+export interface ChangeListener {
+  onChange(m: EntityManager, change: Change): Promise<void>;
+}
+
+export interface ChangeInput {
+  companyId: number;
+  projectId: number | null;
+  resource: ResourceName;
+  resourceId: number;
+  eventType: ChangeEvent;
+  version: number;
+  snapshot: Record<string, unknown>;
+  actor: Actor | null;
+}
+
+/** Column values that never go into a snapshot. */
+const SECRET = new Set(['passwordHash', 'clientSecretHash', 'tokenHash', 'seedSecrets']);
+
+export function snapshotOf(row: ObjectLiteral): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (!SECRET.has(k)) out[k] = v instanceof Date ? v.toISOString() : v;
+  return out;
+}
+
+/**
+ * The one change log: every write appends the resource, id, version, full
+ * snapshot, actor and time, in the writing transaction, and tells the
+ * listeners (webhooks, device sync) in that same transaction.
+ */
+@Injectable()
+export class ChangeLog {
+  private readonly listeners: ChangeListener[] = [];
+
+  listen(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  async record(m: EntityManager, input: ChangeInput): Promise<Change> {
+    const [row]: { id: string; created_at: Date }[] = await m.query(
+      `INSERT INTO change_log (company_id, project_id, resource, resource_id, event_type, version, snapshot, actor_id, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at`,
+      [
+        input.companyId,
+        input.projectId,
+        input.resource,
+        input.resourceId,
+        input.eventType,
+        input.version,
+        JSON.stringify(input.snapshot),
+        input.actor?.userId ?? null,
+        input.actor?.requestId ?? null,
+      ],
+    );
+    const change: Change = {
+      id: Number(row.id),
+      companyId: input.companyId,
+      projectId: input.projectId,
+      resource: input.resource,
+      resourceId: input.resourceId,
+      eventType: input.eventType,
+      version: input.version,
+      actorId: input.actor?.userId ?? null,
+      requestId: input.actor?.requestId ?? null,
+      createdAt: row.created_at,
+    };
+    for (const listener of this.listeners) await listener.onChange(m, change);
+    return change;
+  }
+
+  /**
+   * Records a row as it is now in the transaction (after an insert or update),
+   * or as it was (for a delete, pass the loaded row).
+   */
+  async recordRow<T extends ObjectLiteral & { id: number }>(
+    m: EntityManager,
+    entity: EntityTarget<T>,
+    row: T | number,
+    meta: Omit<ChangeInput, 'snapshot' | 'resourceId' | 'version'>,
+  ): Promise<Change> {
+    const current = typeof row === 'number' ? await m.findOneByOrFail(entity, { id: row } as never) : row;
+    const version = typeof (current as { version?: unknown }).version === 'number' ? (current as unknown as { version: number }).version : 1;
+    return this.record(m, { ...meta, resourceId: current.id, version, snapshot: snapshotOf(current) });
+  }
+}

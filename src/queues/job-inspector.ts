@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job, JobType } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors';
+import type { JobMeta } from './outbox-relay';
+import { OutboxRelay } from './outbox-relay';
+import { QUEUE_NAMES, QueueName } from './queue-names';
+import { QueueRegistry } from './queue-registry';
+
+export interface JobScope {
+  companyId: number | null;
+  projectId: number | null;
+}
+
+export interface JobView {
+  id: string;
+  queue: QueueName;
+  name: string;
+  state: string;
+  project_id: number | null;
+  attempts_made: number;
+  attempts_max: number;
+  delay_ms: number;
+  enqueued_at: string | null;
+  processed_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  result: unknown;
+  payload: Record<string, unknown>;
+}
+
+const PENDING: JobType[] = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'];
+const VISIBLE: JobType[] = [...PENDING, 'failed', 'completed'];
+
+function matches(scope: JobScope, data: { companyId?: number; projectId?: number | null }): boolean {
+  if (scope.companyId !== null && data.companyId !== scope.companyId) return false;
+  if (scope.projectId !== null && data.projectId !== scope.projectId) return false;
+  return true;
+}
+
+/** What is queued, running, failed and done, for `/_sim/jobs`, settle and diagnose. */
+@Injectable()
+export class JobInspector {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queues: QueueRegistry,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async list(scope: JobScope, states: JobType[] = VISIBLE, limit = 500): Promise<JobView[]> {
+    const outbox: { id: string; queue: QueueName; name: string; project_id: number | null; payload: Record<string, unknown>; created_at: Date }[] =
+      await this.db.query(
+        `SELECT id, queue, name, project_id, payload, created_at FROM outbox
+          WHERE relayed_at IS NULL AND ($1::int IS NULL OR company_id = $1) AND ($2::int IS NULL OR project_id = $2)
+          ORDER BY id LIMIT $3`,
+        [scope.companyId, scope.projectId, limit],
+      );
+    const views: JobView[] = outbox.map((o) => ({
+      id: `ob-${o.id}`,
+      queue: o.queue,
+      name: o.name,
+      state: 'committed',
+      project_id: o.project_id,
+      attempts_made: 0,
+      attempts_max: 0,
+      delay_ms: 0,
+      enqueued_at: o.created_at.toISOString(),
+      processed_at: null,
+      finished_at: null,
+      error: null,
+      result: null,
+      payload: o.payload,
+    }));
+    for (const queue of QUEUE_NAMES) {
+      const q = this.queues.get(queue);
+      for (const state of states) {
+        const jobs: Job[] = await q.getJobs([state], 0, limit - 1);
+        for (const job of jobs) {
+          if (!job || !matches(scope, job.data)) continue;
+          const { _meta, ...payload } = job.data as Record<string, unknown> & { _meta?: JobMeta };
+          views.push({
+            id: String(job.id),
+            queue,
+            name: job.name,
+            state,
+            project_id: (job.data.projectId as number | null) ?? null,
+            attempts_made: job.attemptsMade,
+            attempts_max: job.opts.attempts ?? 1,
+            delay_ms: _meta?.delayMs ?? job.opts.delay ?? 0,
+            enqueued_at: new Date(job.timestamp).toISOString(),
+            processed_at: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+            finished_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+            error: job.failedReason || null,
+            result: job.returnvalue ?? null,
+            payload,
+          });
+        }
+      }
+    }
+    return views;
+  }
+
+  /** Jobs of the scope that are committed but not yet queued, queued, delayed (retries too) or running. */
+  pending(scope: JobScope): Promise<JobView[]> {
+    return this.list(scope, PENDING);
+  }
+
+  /**
+   * Waits until nothing of the scope is committed, queued or running; answers
+   * what ran meanwhile. On timeout: 408 `settle_timeout` naming the stuck jobs.
+   */
+  async settle(scope: JobScope, timeoutMs: number): Promise<Record<string, unknown>> {
+    const started = Date.now();
+    let pending: JobView[] = [];
+    for (;;) {
+      this.relay.wake();
+      await this.relay.idle();
+      pending = await this.pending(scope);
+      if (pending.length === 0) break;
+      if (Date.now() - started >= timeoutMs) {
+        throw new AppError('settle_timeout', `Jobs are still pending after ${timeoutMs} ms.`, {
+          timeout_ms: timeoutMs,
+          pending: pending.slice(0, 20).map((j) => ({ id: j.id, queue: j.queue, name: j.name, state: j.state, attempts_made: j.attempts_made, error: j.error })),
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const done = (await this.list(scope, ['completed', 'failed'])).filter((j) => j.finished_at && Date.parse(j.finished_at) >= started - 5);
+    return { settled: true, waited_ms: Date.now() - started, ran: done };
+  }
+}

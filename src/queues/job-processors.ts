@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobName, JobOf, JOB_NAMES } from './job-types';
+
+export type Processor<N extends JobName> = (payload: JobOf<N>, job: Job) => Promise<unknown>;
+
+/** Processors, registered by the feature that owns each job; exactly one per job name. */
+@Injectable()
+export class JobProcessors {
+  private readonly processors = new Map<JobName, Processor<JobName>>();
+
+  register<N extends JobName>(name: N, processor: Processor<N>): void {
+    if (this.processors.has(name)) throw new Error(`job ${name} has two processors`);
+    this.processors.set(name, processor as unknown as Processor<JobName>);
+  }
+
+  get(name: string): Processor<JobName> | undefined {
+    return this.processors.get(name as JobName);
+  }
+
+  /** Startup check: every job name has its processor. */
+  assertComplete(): void {
+    const missing = JOB_NAMES.filter((n) => !this.processors.has(n));
+    if (missing.length) throw new Error(`jobs without a processor: ${missing.join(', ')}`);
+  }
+}

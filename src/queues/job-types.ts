@@ -1,0 +1,31 @@
+import type { QueueName } from './queue-names';
+
+/** Every job carries the tenant it belongs to; the rest are ids, the processor reloads state. */
+export interface JobScope {
+  companyId: number;
+  projectId: number | null;
+}
+
+/** One payload per job name (string constants: renaming a class never orphans queued jobs). */
+export interface JobPayloads {
+  'webhooks.deliver': JobScope & { deliveryId: number };
+}
+
+export type JobName = keyof JobPayloads;
+export type JobOf<N extends JobName> = JobPayloads[N];
+
+export interface JobSpec {
+  queue: QueueName;
+  /** Attempts before the job lands in the failed set. */
+  attempts: number;
+  /** Exponential backoff: base × 2^(attempt−1), capped; the instant profile scales it to milliseconds. */
+  backoff: { baseMs: number; capMs: number };
+}
+
+/** Retry, backoff and queue of every job, in one place. */
+export const JOB_SPECS: { [N in JobName]: JobSpec } = {
+  // API.md: 5 s timeout, exponential backoff from 1 s to 1 h, discarded after 12 h.
+  'webhooks.deliver': { queue: 'webhooks', attempts: 30, backoff: { baseMs: 1000, capMs: 3_600_000 } },
+};
+
+export const JOB_NAMES = Object.keys(JOB_SPECS) as JobName[];

@@ -1,0 +1,178 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
+import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
+import { JobName, JOB_SPECS } from './job-types';
+import { OUTBOX_CHANNEL } from './jobs.service';
+import { backoffScale, latencyOf, sampleDelay } from './latency';
+import type { QueueName } from './queue-names';
+import { QueueRegistry } from './queue-registry';
+
+interface OutboxRow {
+  id: string;
+  company_id: number;
+  project_id: number | null;
+  queue: QueueName;
+  name: JobName;
+  payload: Record<string, unknown>;
+}
+
+/** What the relay adds to every job beside its payload. */
+export interface JobMeta {
+  outboxId: number;
+  backoffCapMs: number;
+  enqueuedAt: number;
+  delayMs: number;
+}
+
+const BATCH = 500;
+const SWEEP_MS = 1000;
+
+/**
+ * Moves committed outbox rows to BullMQ: woken by NOTIFY at commit and by a
+ * sweep every second. Rows are claimed with SKIP LOCKED, so any number of
+ * processes relay without doubles, and the BullMQ job id is the outbox id, so a
+ * row relayed twice after a crash is still one job. Each job gets its delay
+ * from the sandbox's latency profile, drawn from its seeded sequence.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private listener: Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private lastWarning = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly queues: QueueRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.timer) return;
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), SWEEP_MS);
+    this.timer.unref();
+    try {
+      this.listener = new Client({ connectionString: this.config.databaseUrl });
+      this.listener.on('notification', () => this.wake());
+      this.listener.on('error', (err) => this.warn(`listener: ${err.message}`));
+      await this.listener.connect();
+      await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      this.warn(`LISTEN failed, relaying on the sweep only: ${(err as Error).message}`);
+    }
+    this.wake();
+  }
+
+  /** Relays now (and again after the current pass if one is running). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: Error) => this.warn(`relay pass failed, rows stay in the outbox: ${err.message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Waits for the relay pass in progress (tests, settle). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const moved = await this.db.transaction(async (m) => {
+        const rows: OutboxRow[] = await m.query(
+          `SELECT id, company_id, project_id, queue, name, payload FROM outbox
+            WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        );
+        if (rows.length === 0) return 0;
+        const settings = await this.settingsOf(m.query.bind(m), [...new Set(rows.map((r) => r.company_id))]);
+        const byQueue = new Map<QueueName, Parameters<ReturnType<QueueRegistry['get']>['addBulk']>[0]>();
+        for (const row of rows) {
+          const s = settings.get(row.company_id) ?? withDefaults(null, 0);
+          const n = await this.redis.incr(this.sequenceKey(row.company_id, row.queue));
+          const delay = sampleDelay(latencyOf(s, row.queue), s.seed, row.queue, n);
+          const spec = JOB_SPECS[row.name];
+          const scale = backoffScale(s);
+          const meta: JobMeta = {
+            outboxId: Number(row.id),
+            backoffCapMs: Math.max(1, Math.round(spec.backoff.capMs * scale)),
+            enqueuedAt: Date.now(),
+            delayMs: delay,
+          };
+          const list = byQueue.get(row.queue) ?? [];
+          list.push({
+            name: row.name,
+            data: { ...row.payload, _meta: meta },
+            opts: {
+              jobId: `ob-${row.id}`,
+              delay,
+              attempts: spec.attempts,
+              backoff: { type: 'sim', delay: Math.max(1, Math.round(spec.backoff.baseMs * scale)) },
+              removeOnComplete: { age: 3600, count: 5000 },
+              removeOnFail: { age: 7 * 86400 },
+            },
+          });
+          byQueue.set(row.queue, list);
+        }
+        for (const [queue, jobs] of byQueue) await this.queues.get(queue).addBulk(jobs);
+        await m.query(`UPDATE outbox SET relayed_at = now(), job_id = 'ob-' || id WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        return rows.length;
+      });
+      if (moved < BATCH) return;
+    }
+  }
+
+  /** The per-sandbox, per-queue sequence that makes delays reproducible. */
+  sequenceKey(companyId: number, queue: QueueName): string {
+    return `${this.config.redisPrefix}:latseq:${companyId}:${queue}`;
+  }
+
+  /** Starts a sandbox's delay sequences again (reset, new seed). */
+  async resetSequences(companyId: number): Promise<void> {
+    const keys = (['budget', 'sync', 'uploads', 'webhooks'] as QueueName[]).map((q) => this.sequenceKey(companyId, q));
+    await this.redis.del(...keys).catch(() => undefined);
+  }
+
+  private async settingsOf(query: (sql: string, params?: unknown[]) => Promise<unknown>, companyIds: number[]): Promise<Map<number, SandboxSettings>> {
+    const rows = (await query('SELECT company_id, settings, seed FROM sandboxes WHERE company_id = ANY($1::int[])', [companyIds])) as {
+      company_id: number;
+      settings: Partial<SandboxSettings>;
+      seed: number;
+    }[];
+    return new Map(rows.map((r) => [r.company_id, withDefaults(r.settings, r.seed)]));
+  }
+
+  private warn(message: string): void {
+    if (Date.now() - this.lastWarning < 10_000) return;
+    this.lastWarning = Date.now();
+    this.logger.warn(message);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.idle();
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ChangeLog } from '../changes/change-log.service';
+import { JobProcessors } from '../queues/job-processors';
+import type { JobOf } from '../queues/job-types';
+import { simBackoff } from '../queues/job-workers';
+import { checkDestination } from './destination';
+import { WebhookDelivery, WebhookHook } from './webhook.entities';
+import { WebhooksService } from './webhooks.service';
+
+export const DELIVERY_TIMEOUT_MS = 5000;
+export const DISCARD_AFTER_MS = 12 * 3600 * 1000;
+
+/**
+ * `webhooks.deliver`: a real HTTP POST of the event to the hook's destination.
+ * Idempotent: a delivered delivery is not sent again; a failure is recorded and
+ * thrown so that BullMQ retries it with backoff; past 12 h (or the last
+ * attempt) the delivery is discarded.
+ */
+@Injectable()
+export class WebhookDeliveryProcessor implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly processors: JobProcessors,
+    private readonly changes: ChangeLog,
+    private readonly webhooks: WebhooksService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.processors.register('webhooks.deliver', (payload, job) => this.deliver(payload, job));
+    this.changes.listen({ onChange: (m, change) => this.webhooks.fanOut(m, change) });
+  }
+
+  async deliver(payload: JobOf<'webhooks.deliver'>, job: Job): Promise<Record<string, unknown>> {
+    const delivery = await this.db.getRepository(WebhookDelivery).findOneBy({ id: String(payload.deliveryId) });
+    if (!delivery) return { skipped: 'delivery no longer exists' };
+    if (delivery.status === 'delivered' || delivery.status === 'discarded') return { skipped: `already ${delivery.status}` };
+    const hook = await this.db.getRepository(WebhookHook).findOneBy({ id: delivery.hookId });
+    if (!hook) return { skipped: 'hook deleted' };
+    const attempt = delivery.attempts + 1;
+    if (Date.now() - delivery.createdAt.getTime() > DISCARD_AFTER_MS) {
+      await this.finish(delivery.id, 'discarded', attempt - 1, null, null, 'not delivered within 12 hours');
+      return { discarded: true };
+    }
+    const destination = checkDestination(hook.destinationUrl, this.config.webhookAllow);
+    if (!destination.ok) {
+      await this.finish(delivery.id, 'discarded', attempt, null, null, `destination refused: ${destination.reason}`);
+      throw new UnrecoverableError(`destination refused: ${destination.reason}`);
+    }
+    let status: number | null = null;
+    let body: string | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(destination.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'sitesim-webhooks/1', ...hook.destinationHeaders },
+        body: JSON.stringify(delivery.payload),
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      status = res.status;
+      body = (await res.text().catch(() => '')).slice(0, 1000);
+      if (status < 200 || status >= 300) error = `destination answered ${status}`;
+    } catch (err) {
+      const e = err as Error;
+      error = e.name === 'TimeoutError' ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : `could not connect: ${e.message}`;
+    }
+    if (!error) {
+      await this.finish(delivery.id, 'delivered', attempt, status, body, null);
+      return { delivered: true, status, attempt };
+    }
+    const last = attempt >= (job.opts.attempts ?? 1);
+    const next = last ? null : new Date(Date.now() + simBackoff(attempt, 'sim', undefined, job));
+    await this.db.query(
+      `UPDATE webhook_deliveries SET status = $2, attempts = $3, response_status = $4, response_body = $5, last_error = $6,
+              next_attempt_at = $7, updated_at = now() WHERE id = $1`,
+      [delivery.id, last ? 'discarded' : 'retrying', attempt, status, body, error, next],
+    );
+    throw new Error(`webhook delivery ${delivery.id}: ${error}`);
+  }
+
+  private async finish(id: string, status: 'delivered' | 'discarded', attempts: number, responseStatus: number | null, body: string | null, error: string | null): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_deliveries SET status = $2::varchar, attempts = $3, response_status = $4, response_body = $5, last_error = $6,
+              next_attempt_at = NULL, delivered_at = CASE WHEN $2::varchar = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
+        WHERE id = $1`,
+      [id, status, attempts, responseStatus, body, error],
+    );
+  }
+}
