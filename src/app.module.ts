@@ -22,6 +22,7 @@ import { RedisModule } from './redis/redis.module';
 import { SandboxesModule } from './sandboxes/sandboxes.module';
 import { SimControlGuard } from './sandboxes/sim-control.guard';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { SimulationModule } from './simulation/simulation.module';
 
 @Module({})
 export class AppModule {
@@ -46,6 +47,7 @@ export class AppModule {
         ProjectsModule,
         SandboxesModule,
         WebhooksModule,
+        SimulationModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { JobHooks } from './job-hooks';
 import { JobProcessors } from './job-processors';
 import type { JobMeta } from './outbox-relay';
 import { QUEUE_NAMES } from './queue-names';
@@ -26,6 +27,7 @@ export class JobWorkers implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly processors: JobProcessors,
+    private readonly hooks: JobHooks,
   ) {}
 
   get running(): boolean {
@@ -53,6 +55,8 @@ export class JobWorkers implements OnApplicationShutdown {
   private async run(job: Job): Promise<unknown> {
     const processor = this.processors.get(job.name);
     if (!processor) throw new UnrecoverableError(`no processor for job ${job.name}`);
+    const verdict = await this.hooks.before(job);
+    if (!verdict.run) return verdict.result;
     return processor(job.data, job);
   }
 

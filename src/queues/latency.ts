@@ -67,7 +67,10 @@ export function sampleDelay(spec: QueueLatency, seed: number, stream: string, n:
   }
 }
 
-/** The instant profile retries in milliseconds (tests); every other profile uses the job's own backoff. */
-export function backoffScale(settings: SandboxSettings): number {
-  return settings.latency_profile === 'instant' ? 0.01 : 1;
+/**
+ * Retry backoff of a job under a profile: the job's own (base, cap) except under
+ * `instant`, which retries in milliseconds (1 ms doubling to at most 100 ms).
+ */
+export function backoffFor(settings: SandboxSettings, backoff: { baseMs: number; capMs: number }): { baseMs: number; capMs: number } {
+  return settings.latency_profile === 'instant' ? { baseMs: 1, capMs: Math.min(100, backoff.capMs) } : backoff;
 }

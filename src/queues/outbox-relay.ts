@@ -8,7 +8,7 @@ import { REDIS } from '../redis/redis.module';
 import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
 import { JobName, JOB_SPECS } from './job-types';
 import { OUTBOX_CHANNEL } from './jobs.service';
-import { backoffScale, latencyOf, sampleDelay } from './latency';
+import { backoffFor, latencyOf, sampleDelay } from './latency';
 import type { QueueName } from './queue-names';
 import { QueueRegistry } from './queue-registry';
 
@@ -111,10 +111,10 @@ export class OutboxRelay implements OnApplicationShutdown {
           const n = await this.redis.incr(this.sequenceKey(row.company_id, row.queue));
           const delay = sampleDelay(latencyOf(s, row.queue), s.seed, row.queue, n);
           const spec = JOB_SPECS[row.name];
-          const scale = backoffScale(s);
+          const backoff = backoffFor(s, spec.backoff);
           const meta: JobMeta = {
             outboxId: Number(row.id),
-            backoffCapMs: Math.max(1, Math.round(spec.backoff.capMs * scale)),
+            backoffCapMs: backoff.capMs,
             enqueuedAt: Date.now(),
             delayMs: delay,
           };
@@ -126,7 +126,7 @@ export class OutboxRelay implements OnApplicationShutdown {
               jobId: `ob-${row.id}`,
               delay,
               attempts: spec.attempts,
-              backoff: { type: 'sim', delay: Math.max(1, Math.round(spec.backoff.baseMs * scale)) },
+              backoff: { type: 'sim', delay: backoff.baseMs },
               removeOnComplete: { age: 3600, count: 5000 },
               removeOnFail: { age: 7 * 86400 },
             },

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { JobHooks } from './job-hooks';
 import { JobInspector } from './job-inspector';
 import { JobProcessors } from './job-processors';
 import { JobWorkers } from './job-workers';
@@ -9,9 +10,9 @@ import { SimJobsController } from './sim-jobs.controller';
 
 @Global()
 @Module({
-  providers: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobWorkers, JobInspector],
+  providers: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector],
   controllers: [SimJobsController],
-  exports: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobWorkers, JobInspector],
+  exports: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector],
 })
 export class QueuesModule {}
 

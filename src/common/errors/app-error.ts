@@ -7,7 +7,8 @@ export interface FieldError {
 
 /** The one error type every module throws; the filter turns it into the API.md shape. */
 export class AppError extends Error {
-  readonly status: number;
+  /** The code's status, except for injected faults, which answer the status their rule names. */
+  status: number;
 
   constructor(
     readonly code: ErrorCode,
@@ -20,6 +21,13 @@ export class AppError extends Error {
   ) {
     super(message);
     this.status = statusOf(code);
+  }
+
+  /** An injected fault (fault rule): any status, and `details.injected: true` so it is never mistaken for a bug. */
+  static injected(status: number, message: string, details: Record<string, unknown>): AppError {
+    const err = new AppError(status === 503 ? 'service_unavailable' : status === 429 ? 'rate_limited' : 'injected_fault', message, { ...details, injected: true });
+    err.status = status;
+    return err;
   }
 
   static notFound(what: string): AppError {

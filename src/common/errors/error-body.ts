@@ -22,8 +22,8 @@ export interface OAuthErrorBody extends ErrorFields {
   error_description: string;
 }
 
-export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown>, requestId: string): ErrorBody {
-  return { error: { status: statusOf(code), code, message, details, request_id: requestId } };
+export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown>, requestId: string, status = statusOf(code)): ErrorBody {
+  return { error: { status, code, message, details, request_id: requestId } };
 }
 
 export function oauthErrorBody(
@@ -32,11 +32,12 @@ export function oauthErrorBody(
   message: string,
   details: Record<string, unknown>,
   requestId: string,
+  status = statusOf(code),
 ): OAuthErrorBody {
   return {
     error: oauthError,
     error_description: message,
-    status: statusOf(code),
+    status,
     code,
     message,
     details,

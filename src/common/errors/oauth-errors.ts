@@ -23,6 +23,7 @@ export function asOAuthAnswer(answer: ErrorResponse, exception: unknown): ErrorR
   const fields = (e.details.fields ?? []) as FieldError[];
   const oauthError = exception instanceof AppError && exception.oauthError ? exception.oauthError : oauthErrorOf(answer, fields);
   const code = oauthError === 'unsupported_grant_type' ? 'invalid_request' : answer.code;
-  const body = oauthErrorBody(oauthError, code, e.message, e.details, e.request_id);
+  const status = code === answer.code ? answer.status : undefined;
+  const body = oauthErrorBody(oauthError, code, e.message, e.details, e.request_id, status);
   return { ...answer, code, status: body.status, body };
 }

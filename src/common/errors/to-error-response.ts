@@ -62,18 +62,19 @@ function build(
   requestId: string,
   headers: Record<string, string> = {},
   oauthError?: string,
+  status = statusOf(code),
 ): ErrorResponse {
   const body =
     oauthError !== undefined
-      ? oauthErrorBody(oauthError, code, message, details, requestId)
-      : errorBody(code, message, details, requestId);
-  return { status: statusOf(code), code, body, headers };
+      ? oauthErrorBody(oauthError, code, message, details, requestId, status)
+      : errorBody(code, message, details, requestId, status);
+  return { status, code, body, headers };
 }
 
 /** Turns anything thrown while serving a request into the API.md error answer. */
 export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
   if (err instanceof AppError) {
-    return build(err.code, err.message, err.details, requestId, err.headers, err.oauthError);
+    return build(err.code, err.message, err.details, requestId, err.headers, err.oauthError, err.status);
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
