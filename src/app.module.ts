@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ChangesModule } from './changes/changes.module';
+import { DiagnoseModule } from './diagnose/diagnose.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ItemHeadersInterceptor } from './common/http/item-headers.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
@@ -41,6 +42,7 @@ export class AppModule {
         ObservabilityModule,
         AuditModule,
         ChangesModule,
+        DiagnoseModule,
         PermissionsModule,
         AuthModule,
         DirectoryModule,

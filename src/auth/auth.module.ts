@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthApp } from './entities/oauth-app.entity';
 import { OAuthCode } from './entities/oauth-code.entity';
 import { OAuthToken } from './entities/oauth-token.entity';
+import { AccountLockedCause, AuthCauses, SessionExpiredCause } from './auth.causes';
 import { LoginService } from './login.service';
 import { MeController } from './me.controller';
 import { OAuthController } from './oauth.controller';
@@ -12,7 +13,7 @@ import { TokenAuthService } from './token-auth.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OAuthApp, OAuthCode, OAuthToken])],
-  providers: [TokenAuthService, LoginService, OAuthService],
+  providers: [TokenAuthService, LoginService, OAuthService, AccountLockedCause, SessionExpiredCause, AuthCauses],
   controllers: [OAuthController, MeController],
   exports: [TokenAuthService],
 })

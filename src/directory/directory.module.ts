@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssignableTemplatePolicy, DirectoryPolicies } from './directory.policies';
+import { DirectoryCauses, RemovedFromProjectCause, TemplateChangedCause } from './directory.causes';
 import { Company } from './entities/company.entity';
 import { PermissionTemplate } from './entities/permission-template.entity';
 import { ProjectMembership } from './entities/project-membership.entity';
@@ -17,7 +18,7 @@ import { VendorsService } from './vendors.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Company, Vendor, User, PermissionTemplate, ProjectMembership])],
-  providers: [UsersService, VendorsService, TemplatesService, MembershipsService, AssignableTemplatePolicy, DirectoryPolicies],
+  providers: [RemovedFromProjectCause, TemplateChangedCause, DirectoryCauses, UsersService, VendorsService, TemplatesService, MembershipsService, AssignableTemplatePolicy, DirectoryPolicies],
   controllers: [UsersController, VendorsController, CompanyTemplatesController, ProjectTemplatesController, MembershipsController],
   exports: [UsersService, MembershipsService],
 })

@@ -49,6 +49,12 @@ export class ExplainService {
     }
     const targetId = q.userId ?? caller.userId;
     if (targetId !== caller.userId) this.assertMayExplainOthers(callerSubject, projectId);
+    return this.explainFor(caller, targetId, projectId, action, q);
+  }
+
+  /** The explanation for any user of the caller's company (diagnose, and explain once the caller may). */
+  async explainFor(caller: AuthContext, targetId: number, projectId: number | null, action: Action, q: Pick<ExplainQuery, 'userId' | 'itemId'>): Promise<Record<string, unknown>> {
+    const rule = ruleOf(action);
     const subject = await this.access.load(targetId, caller.companyId, isCompanyTool(rule.tool) ? null : projectId).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'not_found' && q.userId !== null) throw AppError.field('user_id', 'is not a user of this company');
       throw err;

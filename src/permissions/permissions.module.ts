@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AccessService } from './access.service';
+import { DirectLinkCause, PermissionCauses, PermissionDeniedCause, ToolInactiveCause } from './permissions.causes';
 import { DenialsService } from './denials.service';
 import { ExplainService } from './explain.service';
 import { ItemPolicyRegistry } from './item-policy';
@@ -10,8 +11,8 @@ import { PermissionsController } from './permissions.controller';
 
 @Global()
 @Module({
-  providers: [RateLimiter, PermissionChanges, AccessService, ItemPolicyRegistry, DenialsService, ExplainService, PermissionGuard],
+  providers: [PermissionDeniedCause, ToolInactiveCause, DirectLinkCause, PermissionCauses, RateLimiter, PermissionChanges, AccessService, ItemPolicyRegistry, DenialsService, ExplainService, PermissionGuard],
   controllers: [PermissionsController],
-  exports: [PermissionChanges, AccessService, ItemPolicyRegistry, DenialsService, PermissionGuard],
+  exports: [ExplainService, PermissionChanges, AccessService, ItemPolicyRegistry, DenialsService, PermissionGuard],
 })
 export class PermissionsModule {}

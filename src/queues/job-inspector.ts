@@ -101,6 +101,17 @@ export class JobInspector {
     return views;
   }
 
+  /** Waiting and delayed jobs per queue (all sandboxes: the workers are shared). */
+  async backlog(): Promise<Record<QueueName, number>> {
+    const entries = await Promise.all(
+      QUEUE_NAMES.map(async (q) => {
+        const c = await this.queues.get(q).getJobCounts('waiting', 'delayed', 'prioritized');
+        return [q, (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0)] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<QueueName, number>;
+  }
+
   /** Jobs of the scope that are committed but not yet queued, queued, delayed (retries too) or running. */
   pending(scope: JobScope): Promise<JobView[]> {
     return this.list(scope, PENDING);

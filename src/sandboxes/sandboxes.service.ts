@@ -14,6 +14,7 @@ import { SEEDED_APPS, SeededAppKey } from './directory-seed';
 import { Sandbox, SandboxTemplate, SeedSecrets } from './sandbox.entity';
 import { defaultSettings, SandboxSettings, withDefaults } from './sandbox-settings';
 import { PermissionChanges } from '../permissions/permission-changes';
+import { OutboxRelay } from '../queues/outbox-relay';
 import { SeedContext, SeedRegistry } from './seed-registry';
 import { applySettingsPatch } from './settings-patch';
 import { SANDBOX_TOKEN_PREFIX } from './sim-control.guard';
@@ -39,6 +40,7 @@ export class SandboxesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly seeds: SeedRegistry,
     private readonly changes: PermissionChanges,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async create(name: string, template: SandboxTemplate, seed?: number): Promise<Record<string, unknown>> {
@@ -114,7 +116,10 @@ export class SandboxesService {
       );
       await this.seed(m, sandbox, sandbox.seedSecrets);
     });
-    await this.changes.publish(await this.companyOf(id));
+    const companyId = await this.companyOf(id);
+    await this.changes.publish(companyId);
+    // Delays start their seeded sequence again: the same steps after a reset give the same delays.
+    await this.relay.resetSequences(companyId);
     this.logger.log(`sandbox ${id} reset in ${Date.now() - started} ms`);
     return this.view(id, null);
   }
@@ -162,6 +167,10 @@ export class SandboxesService {
       if (!sandbox) throw AppError.notFound('Sandbox');
       const next = applySettingsPatch(withDefaults(sandbox.settings, sandbox.seed), patch);
       await m.update(Sandbox, { id }, { settings: next, version: sandbox.version + 1 });
+      return next;
+    }).then(async (next) => {
+      // A new seed starts the delay sequences again.
+      if (typeof patch === 'object' && patch !== null && 'seed' in patch) await this.relay.resetSequences(companyId);
       return next;
     });
   }

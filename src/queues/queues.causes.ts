@@ -1,0 +1,89 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CauseDetector, CauseRegistry, DiagnoseContext, Finding } from '../diagnose/causes';
+import { JobInspector } from './job-inspector';
+
+type Found = Omit<Finding, 'cause'>;
+
+function ruleIdIn(error: string | null): number | null {
+  const m = /rule (\d+)/.exec(error ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/** The job behind an update failed: waiting for a retry, exhausted, or dropped. */
+@Injectable()
+export class JobFailedCause implements CauseDetector {
+  readonly cause = 'job_failed' as const;
+  readonly symptoms = ['not_updating', 'not_visible', 'not_uploading'] as const;
+
+  constructor(private readonly jobs: JobInspector) {}
+
+  async detect(ctx: DiagnoseContext): Promise<Found[]> {
+    const views = await this.jobs.list({ companyId: ctx.companyId, projectId: ctx.projectId }, ['failed', 'delayed', 'completed'], 200);
+    const out: Found[] = [];
+    for (const j of views) {
+      const dropped = j.state === 'completed' && (j.result as { dropped?: boolean } | null)?.dropped === true;
+      const retrying = j.state === 'delayed' && j.attempts_made > 0;
+      if (j.state !== 'failed' && !dropped && !retrying) continue;
+      const injected = dropped || /injected fault/.test(j.error ?? '');
+      out.push({
+        tool: j.queue,
+        item: null,
+        user: null,
+        evidence: {
+          job: { id: j.id, name: j.name, queue: j.queue, state: j.state, attempts_made: j.attempts_made, attempts_max: j.attempts_max },
+          error: dropped ? 'the job was dropped by a fault rule: it completed without its effect' : j.error,
+          injected,
+          fault_rule_id: (j.result as { fault_rule_id?: number } | null)?.fault_rule_id ?? ruleIdIn(j.error),
+          retrying,
+          finished_at: j.finished_at,
+        },
+        fix: injected
+          ? ['Delete the fault rule (DELETE /_sim/faults/{id}); a retrying job then succeeds on its next attempt, a failed one needs the change made again.']
+          : retrying
+            ? ['Wait for the next retry (exponential backoff), or POST /_sim/settle to wait for it.']
+            : ['The job used up its retries: make the change again, or look at its error.'],
+        weight: j.state === 'failed' ? 85 : retrying ? 80 : 75,
+      });
+    }
+    return out;
+  }
+}
+
+/** Queues are backed up: updates wait behind other jobs. */
+@Injectable()
+export class SystemLoadCause implements CauseDetector {
+  readonly cause = 'system_load' as const;
+  readonly symptoms = ['not_updating', 'not_loading', 'not_uploading', 'not_visible'] as const;
+  static readonly BACKLOG = 100;
+
+  constructor(private readonly jobs: JobInspector) {}
+
+  async detect(ctx: DiagnoseContext): Promise<Found[]> {
+    const counts = await this.jobs.backlog();
+    const waiting = Object.values(counts).reduce((n, c) => n + c, 0);
+    if (waiting < SystemLoadCause.BACKLOG) return [];
+    return [
+      {
+        tool: null,
+        item: null,
+        user: null,
+        evidence: { queued_or_delayed: counts, total: waiting },
+        fix: ['Updates will arrive once the backlog drains; DELETE /_sim/load ends simulated load.'],
+        weight: 40 + Math.min(40, waiting / 50),
+      },
+    ];
+  }
+}
+
+@Injectable()
+export class QueueCauses implements OnModuleInit {
+  constructor(
+    private readonly registry: CauseRegistry,
+    private readonly failed: JobFailedCause,
+    private readonly load: SystemLoadCause,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this.failed, this.load);
+  }
+}
