@@ -24,6 +24,7 @@ import { SandboxesModule } from './sandboxes/sandboxes.module';
 import { SimControlGuard } from './sandboxes/sim-control.guard';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SimulationModule } from './simulation/simulation.module';
+import { ScenariosModule } from './scenarios/scenarios.module';
 
 @Module({})
 export class AppModule {
@@ -50,6 +51,7 @@ export class AppModule {
         SandboxesModule,
         WebhooksModule,
         SimulationModule,
+        ScenariosModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },

@@ -1,0 +1,100 @@
+import { ApiClient } from '../support/api-client';
+import { expectError } from '../support/assertions';
+import { TestApp } from '../support/test-app';
+
+/** Every scenario of the catalogue: the symptom shows, diagnose names its cause first, the fix removes it. */
+describe('the scenario catalogue', () => {
+  let t: TestApp;
+  let api: ApiClient;
+  let catalogue: { key: string; number: number; title: string; causes: string[] }[];
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    api = t.client();
+    catalogue = (await api.get('/_sim/scenarios')).body;
+  });
+  afterAll(() => t.stop());
+
+  it('lists each scenario with its key, title and causes', () => {
+    expect(catalogue.map((s) => s.number)).toEqual(expect.arrayContaining([13, 14, 16, 17, 18]));
+    for (const s of catalogue) expect(s).toEqual({ key: expect.any(String), number: expect.any(Number), title: expect.any(String), causes: expect.any(Array) });
+  });
+
+  const keys = ['removed_from_project', 'tool_hidden', 'simultaneous_edits', 'account_locked', 'background_job_failed'];
+
+  it.each(keys)('%s: shows the symptom, names the cause, and is resolved by its fix', async (key) => {
+    const scenario = catalogue.find((s) => s.key === key)!;
+    const run = await api.post(`/_sim/scenarios/${key}/run`);
+    expect(run.status).toBe(201);
+    expect(run.headers.location).toMatch(new RegExp(`/_sim/scenarios/runs/${run.body.id}$`));
+    expect(run.body).toMatchObject({ scenario: key, status: 'symptom_shown', symptom: { present: true } });
+    expect(run.body.findings.length).toBeGreaterThan(0);
+    expect(scenario.causes).toContain(run.body.findings[0].cause);
+    expect(run.body.findings[0].fix.length).toBeGreaterThan(0);
+    expect(run.body.fix_steps.length).toBeGreaterThan(0);
+
+    const fixed = await api.post(`/_sim/scenarios/runs/${run.body.id}/actions/fix`);
+    expect(fixed.status).toBe(200);
+    expect(fixed.body).toMatchObject({ id: run.body.id, resolved: true, symptom_after: { present: false } });
+
+    const again = await api.post(`/_sim/scenarios/runs/${run.body.id}/actions/fix`);
+    expectError(again, 422, 'invalid_transition');
+    const stored = await api.get(`/_sim/scenarios/runs/${run.body.id}`);
+    expect(stored.body).toMatchObject({ status: 'resolved', symptom_after: { present: false } });
+  }, 60000);
+
+  it('answers 404 for an unknown scenario or run', async () => {
+    expectError(await api.post('/_sim/scenarios/nope/run'), 404, 'not_found');
+    expectError(await api.get('/_sim/scenarios/runs/999999'), 404, 'not_found');
+  });
+
+  it('names the evidence a trainer needs: who, what and when', async () => {
+    const run = await api.post('/_sim/scenarios/removed_from_project/run');
+    const finding = run.body.findings[0];
+    expect(finding).toMatchObject({
+      cause: 'removed_from_project',
+      user: { name: 'Avery Chen' },
+      evidence: { removed_at: expect.any(String), removed_by: { name: 'Morgan Reyes' } },
+    });
+    const locked = await api.post('/_sim/scenarios/account_locked/run');
+    expect(locked.body.symptom.observed).toMatchObject({ status: 423, code: 'account_locked' });
+    expect(locked.body.findings[0]).toMatchObject({ cause: 'account_locked', evidence: { locked_until: expect.any(String) } });
+  });
+});
+
+describe('diagnose', () => {
+  let t: TestApp;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    api = t.client();
+  });
+  afterAll(() => t.stop());
+
+  it('answers an empty list when nothing explains the symptom', async () => {
+    const sb = (await api.post('/_sim/sandboxes', { name: 'quiet', template: 'training' })).body;
+    const res = await api.get(`/_sim/diagnose?project_id=${sb.projects[0].id}&user_id=${sb.personas[1].user_id}&symptom=not_updating`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ symptom: 'not_updating', findings: [] });
+  });
+
+  it('explains a named denied action with what an admin could change', async () => {
+    const sb = (await api.post('/_sim/sandboxes', { name: 'denied', template: 'training' })).body;
+    const sub = sb.personas.find((p: { key: string }) => p.key === 'subcontractor');
+    const res = await api.get(`/_sim/diagnose?project_id=${sb.projects[0].id}&user_id=${sub.user_id}&symptom=denied&action=rfis.create_open`);
+    expect(res.body.findings[0]).toMatchObject({ cause: 'permission_denied', tool: 'rfis', evidence: { action: 'rfis.create_open', layer: 'granular' } });
+    expect(res.body.findings[0].fix.join(' ')).toMatch(/rfis\.act_as_rfi_manager/);
+  });
+
+  it.each([
+    ['symptom=bored', 'symptom'],
+    ['project_id=abc', 'project_id'],
+    ['user_id=1&colour=red', 'colour'],
+    ['', 'project_id'],
+  ])('refuses %s with 422 naming %s', async (query, field) => {
+    const res = await api.get(`/_sim/diagnose?${query}`);
+    expectError(res, 422, 'validation_failed');
+    expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toContain(field);
+  });
+});
