@@ -24,6 +24,7 @@ import { SandboxesModule } from './sandboxes/sandboxes.module';
 import { SimControlGuard } from './sandboxes/sim-control.guard';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SimulationModule } from './simulation/simulation.module';
+import { EdgeCache } from './simulation/edge-cache';
 import { ScenariosModule } from './scenarios/scenarios.module';
 
 @Module({})
@@ -57,6 +58,8 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: SimControlGuard },
         { provide: APP_GUARD, useExisting: PermissionGuard },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
+        // The edge cache is outermost: it keeps (and replays) the final body and paging headers.
+        { provide: APP_INTERCEPTOR, useExisting: EdgeCache },
         { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ItemHeadersInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

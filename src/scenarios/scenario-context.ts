@@ -36,8 +36,12 @@ export class ScenarioContext {
     return this.sandbox.personas.find((p) => p.key === persona)!;
   }
 
-  async request(method: string, url: string, options: { token?: string; body?: unknown; company?: boolean } = {}): Promise<Answer> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  request(method: string, url: string, options: { token?: string; body?: unknown; company?: boolean } = {}): Promise<Answer> {
+    return this.requestWith(method, url, options);
+  }
+
+  async requestWith(method: string, url: string, options: { token?: string; body?: unknown; company?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.company !== false) headers['procore-company-id'] = String(this.companyId);
     const res = await this.http.inject({ method: method as 'GET', url, headers, payload: options.body === undefined ? undefined : JSON.stringify(options.body) });

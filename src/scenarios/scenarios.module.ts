@@ -1,6 +1,7 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { accountLocked, removedFromProject, simultaneousEdits, toolHidden } from './catalogue/access.scenarios';
 import { webhookFailure } from './catalogue/background.scenarios';
+import { staleCache } from './catalogue/cache.scenarios';
 import { ScenariosController } from './scenarios.controller';
 import { ScenariosService } from './scenarios.service';
 import { SimInbox } from './sim-inbox';
@@ -13,7 +14,7 @@ class CrossCuttingScenarios implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.scenarios.register(removedFromProject, toolHidden, simultaneousEdits, accountLocked, webhookFailure(this.inbox));
+    this.scenarios.register(removedFromProject, toolHidden, staleCache, simultaneousEdits, accountLocked, webhookFailure(this.inbox));
   }
 }
 

@@ -1,0 +1,75 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Redis from 'ioredis';
+import { from, map, mergeMap, Observable, of } from 'rxjs';
+import { AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
+
+/** Headers a cached answer keeps (paging and version). */
+const KEPT = ['total', 'per-page', 'link', 'etag'];
+
+interface Stored {
+  at: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * The edge cache in front of GETs (off by default; per sandbox): answers from
+ * Redis with `Age` and `X-Cache`, for `ttl_seconds`; `Cache-Control: no-cache`
+ * bypasses it like a hard refresh (and stores the fresh answer). Entries are per
+ * user and per URL: an answer is never served to anyone but the user it was
+ * made for, and the permission guard still runs before every answer.
+ */
+@Injectable()
+export class EdgeCache implements NestInterceptor {
+  private readonly logger = new Logger('EdgeCache');
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  key(companyId: number, userId: number, url: string): string {
+    return `${this.config.redisPrefix}:edge:${companyId}:${userId}:${url}`;
+  }
+
+  /** The pattern of every entry of a user (diagnose). */
+  pattern(companyId: number, userId: number): string {
+    return `${this.config.redisPrefix}:edge:${companyId}:${userId}:*`;
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const auth = request.auth;
+    const cache = auth?.settings.edge_cache;
+    if (request.method !== 'GET' || !auth || !cache?.enabled || !request.url.startsWith('/rest/')) return next.handle();
+    const key = this.key(auth.companyId, auth.userId, request.url);
+    const bypass = /no-cache|no-store/i.test(String(request.headers['cache-control'] ?? '')) || /no-cache/i.test(String(request.headers.pragma ?? ''));
+    const lookup = bypass ? Promise.resolve(null) : this.redis.get(key).catch(() => null);
+    return from(lookup).pipe(
+      mergeMap((raw) => {
+        if (raw) {
+          const hit = JSON.parse(raw) as Stored;
+          for (const [k, v] of Object.entries(hit.headers)) void reply.header(k, v);
+          void reply.header('X-Cache', 'HIT').header('Age', String(Math.max(0, Math.floor((Date.now() - hit.at) / 1000))));
+          return of(hit.body);
+        }
+        return next.handle().pipe(
+          map((body) => {
+            void reply.header('X-Cache', bypass ? 'BYPASS' : 'MISS').header('Age', '0');
+            const headers: Record<string, string> = {};
+            for (const h of KEPT) {
+              const v = reply.getHeader(h);
+              if (v !== undefined) headers[h] = String(v);
+            }
+            const stored: Stored = { at: Date.now(), body, headers };
+            this.redis.set(key, JSON.stringify(stored), 'EX', Math.max(1, cache.ttl_seconds)).catch((err: Error) => this.logger.warn(`not cached: ${err.message}`));
+            return body;
+          }),
+        );
+      }),
+    );
+  }
+}
