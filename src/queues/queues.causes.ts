@@ -49,41 +49,14 @@ export class JobFailedCause implements CauseDetector {
   }
 }
 
-/** Queues are backed up: updates wait behind other jobs. */
-@Injectable()
-export class SystemLoadCause implements CauseDetector {
-  readonly cause = 'system_load' as const;
-  readonly symptoms = ['not_updating', 'not_loading', 'not_uploading', 'not_visible'] as const;
-  static readonly BACKLOG = 100;
-
-  constructor(private readonly jobs: JobInspector) {}
-
-  async detect(ctx: DiagnoseContext): Promise<Found[]> {
-    const counts = await this.jobs.backlog();
-    const waiting = Object.values(counts).reduce((n, c) => n + c, 0);
-    if (waiting < SystemLoadCause.BACKLOG) return [];
-    return [
-      {
-        tool: null,
-        item: null,
-        user: null,
-        evidence: { queued_or_delayed: counts, total: waiting },
-        fix: ['Updates will arrive once the backlog drains; DELETE /_sim/load ends simulated load.'],
-        weight: 40 + Math.min(40, waiting / 50),
-      },
-    ];
-  }
-}
-
 @Injectable()
 export class QueueCauses implements OnModuleInit {
   constructor(
     private readonly registry: CauseRegistry,
     private readonly failed: JobFailedCause,
-    private readonly load: SystemLoadCause,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(this.failed, this.load);
+    this.registry.register(this.failed);
   }
 }

@@ -6,12 +6,12 @@ import { JobWorkers } from './job-workers';
 import { Jobs } from './jobs.service';
 import { OutboxRelay } from './outbox-relay';
 import { QueueRegistry } from './queue-registry';
-import { JobFailedCause, QueueCauses, SystemLoadCause } from './queues.causes';
+import { JobFailedCause, QueueCauses } from './queues.causes';
 import { SimJobsController } from './sim-jobs.controller';
 
 @Global()
 @Module({
-  providers: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector, JobFailedCause, SystemLoadCause, QueueCauses],
+  providers: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector, JobFailedCause, QueueCauses],
   controllers: [SimJobsController],
   exports: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector],
 })

@@ -1,7 +1,10 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { CauseRegistry } from '../diagnose/causes';
 import { EdgeCache } from './edge-cache';
+import { LoadController } from './load.controller';
+import { LoadService } from './load.service';
 import { StaleCacheCause } from './edge-cache.cause';
+import { SystemLoadCause } from './load.cause';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HttpFaults, JobFaults } from './faults/fault-effects';
 import { FaultsController } from './faults/faults.controller';
@@ -12,17 +15,18 @@ class SimulationCauses implements OnModuleInit {
   constructor(
     private readonly registry: CauseRegistry,
     private readonly stale: StaleCacheCause,
+    private readonly load: SystemLoadCause,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(this.stale);
+    this.registry.register(this.stale, this.load);
   }
 }
 
 /** Faults, simulated load, the edge cache and the other knobs of `/_sim`. */
 @Module({
-  providers: [FaultsService, JobFaults, { provide: APP_INTERCEPTOR, useClass: HttpFaults }, EdgeCache, StaleCacheCause, SimulationCauses],
-  controllers: [FaultsController],
-  exports: [FaultsService, EdgeCache],
+  providers: [FaultsService, LoadService, JobFaults, { provide: APP_INTERCEPTOR, useClass: HttpFaults }, EdgeCache, StaleCacheCause, SystemLoadCause, SimulationCauses],
+  controllers: [FaultsController, LoadController],
+  exports: [FaultsService, EdgeCache, LoadService],
 })
 export class SimulationModule {}

@@ -3,11 +3,12 @@ import type { Job } from 'bullmq';
 import type { FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable } from 'rxjs';
 import { AppError } from '../../common/errors';
+import { sleep } from '../../common/sleep';
 import { HookVerdict, JobHook, JobHooks } from '../../queues/job-hooks';
 import { JOB_SPECS, JobName } from '../../queues/job-types';
+import { LoadService } from '../load.service';
 import { FaultRule, FaultsService } from './faults.service';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** An injected job failure: it goes through the real retry path and names its rule. */
 export class InjectedFault extends Error {
@@ -56,10 +57,13 @@ export class JobFaults implements JobHook, OnModuleInit {
   }
 }
 
-/** Request-side effects on authenticated platform calls: an error status, or a delay before the answer. */
+/** Request-side effects on authenticated platform calls: simulated overload (503), an error status, or a delay. */
 @Injectable()
 export class HttpFaults implements NestInterceptor {
-  constructor(private readonly faults: FaultsService) {}
+  constructor(
+    private readonly faults: FaultsService,
+    private readonly load: LoadService,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -68,7 +72,13 @@ export class HttpFaults implements NestInterceptor {
     const params = (request.params ?? {}) as Record<string, string>;
     const projectId = request.access?.projectId ?? (params.project_id ? Number(params.project_id) : null);
     return from(
-      this.faults.matchHttp({ companyId: auth.companyId, projectId, userId: auth.userId, route: request.routeOptions.url ?? request.url, method: request.method }),
+      (async () => {
+        const overloaded = await this.load.refuses(auth.companyId, projectId);
+        if (overloaded) {
+          throw new AppError('system_overloaded', 'The system is under heavy load (simulated); retry after a moment.', { simulated: true, http_503_rate: overloaded.http_503_rate }, { 'Retry-After': '2' });
+        }
+        return this.faults.matchHttp({ companyId: auth.companyId, projectId, userId: auth.userId, route: request.routeOptions.url ?? request.url, method: request.method });
+      })(),
     ).pipe(
       mergeMap(async (rule) => {
         if (rule?.effect === 'http_error') {
