@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS } from '../redis/redis.module';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, JobType } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { JobMeta } from './outbox-relay';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, parseOpenMember } from './outbox-relay';
 import { QUEUE_NAMES, QueueName } from './queue-names';
 import { QueueRegistry } from './queue-registry';
 
@@ -30,8 +32,7 @@ export interface JobView {
   payload: Record<string, unknown>;
 }
 
-const PENDING: JobType[] = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'];
-const VISIBLE: JobType[] = [...PENDING, 'failed', 'completed'];
+const VISIBLE: JobType[] = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'failed', 'completed'];
 
 function matches(scope: JobScope, data: { companyId?: number; projectId?: number | null }): boolean {
   if (scope.companyId !== null && data.companyId !== scope.companyId) return false;
@@ -46,6 +47,7 @@ export class JobInspector {
     @InjectDataSource() private readonly db: DataSource,
     private readonly queues: QueueRegistry,
     private readonly relay: OutboxRelay,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async list(scope: JobScope, states: JobType[] = VISIBLE, limit = 500): Promise<JobView[]> {
@@ -112,9 +114,47 @@ export class JobInspector {
     return Object.fromEntries(entries) as Record<QueueName, number>;
   }
 
-  /** Jobs of the scope that are committed but not yet queued, queued, delayed (retries too) or running. */
-  pending(scope: JobScope): Promise<JobView[]> {
-    return this.list(scope, PENDING);
+  /**
+   * Jobs of the scope that are committed but not yet queued, or queued and not
+   * done. Each open job is asked for its own state (atomic per job): a scan of
+   * the state lists could miss a job moving between them (a retry goes from
+   * active back to delayed).
+   */
+  async pending(scope: JobScope): Promise<JobView[]> {
+    const committed = (await this.list(scope, [])).filter((j) => j.state === 'committed');
+    const companies: number[] =
+      scope.companyId !== null ? [scope.companyId] : (await this.db.query('SELECT id FROM companies')).map((r: { id: number }) => r.id);
+    const open: JobView[] = [];
+    for (const companyId of companies) {
+      const key = this.relay.openKey(companyId);
+      for (const member of await this.redis.smembers(key)) {
+        const m = parseOpenMember(member);
+        if (scope.projectId !== null && m.projectId !== scope.projectId) continue;
+        const job = await this.queues.get(m.queue).getJob(m.jobId);
+        const state = job ? await job.getState() : 'unknown';
+        if (!job || state === 'completed' || state === 'failed' || state === 'unknown') {
+          await this.redis.srem(key, member);
+          continue;
+        }
+        open.push({
+          id: m.jobId,
+          queue: m.queue,
+          name: job.name,
+          state,
+          project_id: m.projectId,
+          attempts_made: job.attemptsMade,
+          attempts_max: job.opts.attempts ?? 1,
+          delay_ms: job.opts.delay ?? 0,
+          enqueued_at: new Date(job.timestamp).toISOString(),
+          processed_at: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+          finished_at: null,
+          error: job.failedReason || null,
+          result: null,
+          payload: job.data,
+        });
+      }
+    }
+    return [...committed, ...open];
   }
 
   /**

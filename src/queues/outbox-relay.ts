@@ -30,6 +30,15 @@ export interface JobMeta {
 }
 
 const BATCH = 500;
+
+export function openMember(projectId: number | null, queue: QueueName, jobId: string): string {
+  return `${projectId ?? 0}|${queue}|${jobId}`;
+}
+
+export function parseOpenMember(member: string): { projectId: number | null; queue: QueueName; jobId: string } {
+  const [project, queue, jobId] = member.split('|');
+  return { projectId: project === '0' ? null : Number(project), queue: queue as QueueName, jobId };
+}
 const SWEEP_MS = 1000;
 
 /**
@@ -134,11 +143,20 @@ export class OutboxRelay implements OnApplicationShutdown {
           byQueue.set(row.queue, list);
         }
         for (const [queue, jobs] of byQueue) await this.queues.get(queue).addBulk(jobs);
+        // Open jobs per company, for settle: each is checked by its own state until it is done.
+        const open = this.redis.multi();
+        for (const row of rows) open.sadd(this.openKey(row.company_id), openMember(row.project_id, row.queue, `ob-${row.id}`));
+        await open.exec();
         await m.query(`UPDATE outbox SET relayed_at = now(), job_id = 'ob-' || id WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
         return rows.length;
       });
       if (moved < BATCH) return;
     }
+  }
+
+  /** The set of a company's jobs that were queued and may not be done yet. */
+  openKey(companyId: number): string {
+    return `${this.config.redisPrefix}:open:${companyId}`;
   }
 
   /** The per-sandbox, per-queue sequence that makes delays reproducible. */
