@@ -25,6 +25,8 @@ import { SimControlGuard } from './sandboxes/sim-control.guard';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { EdgeCache } from './simulation/edge-cache';
+import { DevicesModule } from './devices/devices.module';
+import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
 
 @Module({})
@@ -53,12 +55,14 @@ export class AppModule {
         WebhooksModule,
         SimulationModule,
         ScenariosModule,
+        DevicesModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },
         { provide: APP_GUARD, useExisting: PermissionGuard },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
-        // The edge cache is outermost: it keeps (and replays) the final body and paging headers.
+        // Devices, then the edge cache, are outermost: they keep (and replay) the final body and paging headers.
+        { provide: APP_INTERCEPTOR, useExisting: DeviceView },
         { provide: APP_INTERCEPTOR, useExisting: EdgeCache },
         { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ItemHeadersInterceptor },

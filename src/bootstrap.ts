@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as qs from 'qs';
 import sjson from 'secure-json-parse';
 import { AppModule } from './app.module';
+import { DevicesService } from './devices/devices.service';
 import { AppError } from './common/errors';
 import { AppConfig } from './config/app-config';
 import { Metrics } from './observability/metrics';
@@ -39,6 +40,12 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   installParsers(fastify);
   installHooks(fastify, app.get(Metrics));
+  // An offline device's writes are kept on the device before any route runs (their permissions are checked when applied).
+  const devices = app.get(DevicesService);
+  fastify.addHook('preHandler', async (request, reply) => {
+    if (await devices.captureOffline(request, reply)) return reply;
+    return undefined;
+  });
   installDocs(app);
   await app.init();
   const policies = app.get(ItemPolicyRegistry);

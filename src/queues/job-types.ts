@@ -9,6 +9,10 @@ export interface JobScope {
 /** One payload per job name (string constants: renaming a class never orphans queued jobs). */
 export interface JobPayloads {
   'webhooks.deliver': JobScope & { deliveryId: number };
+  /** Delivers the changes a device has not seen yet (its sync). */
+  'sync.device': JobScope & { deviceId: number };
+  /** Applies, in order, the writes a device queued while offline. */
+  'sync.replay': JobScope & { deviceId: number };
   /** Simulated load: a job that only takes time, queued in bulk to make a real backlog. */
   'sim.synthetic': JobScope & { workMs: number; synthetic: true };
 }
@@ -28,6 +32,8 @@ export interface JobSpec {
 export const JOB_SPECS: { [N in JobName]: JobSpec } = {
   // API.md: 5 s timeout, exponential backoff from 1 s to 1 h, discarded after 12 h.
   'webhooks.deliver': { queue: 'webhooks', attempts: 30, backoff: { baseMs: 1000, capMs: 3_600_000 } },
+  'sync.device': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
+  'sync.replay': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sim.synthetic': { queue: 'sync', attempts: 1, backoff: { baseMs: 1000, capMs: 1000 } },
 };
 

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors';
+import { SimControl } from '../permissions/route-access';
+import type { SimScope } from '../sandboxes/sim-access';
+import { DevicesService } from './devices.service';
+
+@ApiTags('Simulator: devices')
+@Controller('_sim/devices')
+@SimControl()
+export class DevicesController {
+  constructor(
+    private readonly devices: DevicesService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Get()
+  async list(@Req() req: FastifyRequest): Promise<Record<string, unknown>[]> {
+    return this.devices.describe(await this.company(req.simScope));
+  }
+
+  @Get(':device_id/writes')
+  async writes(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
+    return this.devices.writes(await this.company(req.simScope), this.key(key));
+  }
+
+  @Post(':device_id/actions/go_offline')
+  @HttpCode(200)
+  async offline(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
+    return this.devices.setOnline(await this.company(req.simScope), this.key(key), false);
+  }
+
+  @Post(':device_id/actions/go_online')
+  @HttpCode(200)
+  async online(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
+    return this.devices.setOnline(await this.company(req.simScope), this.key(key), true);
+  }
+
+  @Post(':device_id/actions/sync')
+  @HttpCode(200)
+  async sync(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
+    return this.devices.requestSync(await this.company(req.simScope), this.key(key));
+  }
+
+  private key(key: string): string {
+    if (!/^[A-Za-z0-9._:-]{1,128}$/.test(key)) throw AppError.notFound('Device');
+    return key;
+  }
+
+  /** A sandbox token sees its own devices only. */
+  private async company(scope: SimScope | undefined): Promise<number | null> {
+    if (scope?.kind !== 'sandbox') return null;
+    const [row] = await this.db.query('SELECT company_id FROM sandboxes WHERE id = $1', [scope.sandboxId]);
+    return row?.company_id ?? -1;
+  }
+}
