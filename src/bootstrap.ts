@@ -15,6 +15,7 @@ import { ItemPolicyRegistry } from './permissions/item-policy';
 import { ACTIONS } from './permissions/matrix/action-matrix';
 import { assertRoutesGuarded } from './permissions/route-inventory';
 import { OutboxRelay } from './queues/outbox-relay';
+import { installQueueBoard } from './queues/queue-board';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -47,6 +48,7 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
     return undefined;
   });
   installDocs(app);
+  await installQueueBoard(app, fastify);
   await app.init();
   const policies = app.get(ItemPolicyRegistry);
   assertRoutesGuarded(app, (action) => policies.has(action));

@@ -41,7 +41,8 @@ export class SimControlGuard implements CanActivate {
     return true;
   }
 
-  private async scopeOf(authorization: string | undefined): Promise<SimScope> {
+  /** Who is driving the simulator with this Authorization header (throws 401 when nobody may). */
+  async scopeOf(authorization: string | undefined): Promise<SimScope> {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (token) {
       if (this.config.operatorToken && safeEqual(token, this.config.operatorToken)) return { kind: 'operator' };

@@ -167,6 +167,14 @@ describe('simulator controls when they are not open', () => {
     expect(res.body.map((s: { id: number }) => s.id)).toEqual([b.id]);
   });
 
+  it('shows the queue board to the operator only', async () => {
+    expect((await api.get('/_sim/queues/ui')).status).toBe(401);
+    expect((await api.get('/_sim/queues/ui', { token: b.sandbox_token })).status).toBe(403);
+    const board = await api.get(`/_sim/queues/ui?token=${OPERATOR}`);
+    expect(board.status).toBe(200);
+    expect(board.text).toMatch(/<html/i);
+  });
+
   it('rotates credentials: the old sandbox token and app secret stop working', async () => {
     const rotated = await api.post(`/_sim/sandboxes/${a.id}/actions/rotate_credentials`, undefined, { token: a.sandbox_token });
     expect(rotated.status).toBe(200);
