@@ -22,7 +22,8 @@ export async function startWorker(config: AppConfig, host?: INestApplicationCont
   if (!host) context.enableShutdownHooks();
   await context.get(OutboxRelay).start();
   await context.get(JobWorkers).start();
-  new Logger('Worker').log(`worker ready on queues ${QUEUE_NAMES.join(', ')}`);
+  if (host) new Logger('Worker').log(`worker ready on queues ${QUEUE_NAMES.join(', ')}`);
+  else process.stderr.write(`[worker] worker ready on queues ${QUEUE_NAMES.join(', ')} (pid ${process.pid})\n`);
   return {
     close: async () => {
       await context.get(JobWorkers).close();

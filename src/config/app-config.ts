@@ -20,6 +20,8 @@ export class AppConfig {
   readonly logRequests!: boolean;
   readonly publicUrl!: string | null;
   readonly webhookAllow!: string[];
+  /** How long a worker holds a job before others may take it over (a dead worker's jobs come back after this). */
+  readonly jobLockMs!: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: int(env, 'SIM_DB_POOL_SIZE', 10, 1, 500),
     logRequests: bool(env, 'SIM_LOG_REQUESTS', false),
     publicUrl: env.SIM_PUBLIC_URL?.trim() || null,
+    jobLockMs: int(env, 'SIM_JOB_LOCK_MS', 30_000, 500, 600_000),
     webhookAllow: (env.SIM_WEBHOOK_ALLOW ?? '127.0.0.1,localhost,::1')
       .split(',')
       .map((s) => s.trim())

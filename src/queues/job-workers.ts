@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
+import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { JobHooks } from './job-hooks';
 import { JobProcessors } from './job-processors';
@@ -43,7 +44,8 @@ export class JobWorkers implements OnApplicationShutdown {
           connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
           prefix: this.config.redisPrefix,
           concurrency,
-          stalledInterval: 5000,
+          lockDuration: this.config.jobLockMs,
+          stalledInterval: Math.max(250, Math.floor(this.config.jobLockMs / 2)),
           maxStalledCount: 2,
           settings: { backoffStrategy: simBackoff },
         }),
@@ -63,7 +65,8 @@ export class JobWorkers implements OnApplicationShutdown {
   async close(): Promise<void> {
     const workers = this.workers;
     this.workers = [];
-    await Promise.all(workers.map((w) => w.close()));
+    // A worker finishes its running jobs first; one that cannot (Redis gone) is closed by force.
+    await Promise.all(workers.map(async (w) => (await atMost(w.close(), 10_000)) ?? w.close(true)));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
@@ -189,8 +190,8 @@ export class OutboxRelay implements OnApplicationShutdown {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.idle();
-    await this.listener?.end().catch(() => undefined);
+    await atMost(this.idle(), 5000);
+    await atMost(this.listener?.end().catch(() => undefined) ?? Promise.resolve(), 2000);
     this.listener = null;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { QUEUE_NAMES, QueueName } from './queue-names';
 
@@ -38,6 +39,6 @@ export class QueueRegistry implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.all().map((q) => q.close().catch(() => undefined)));
+    await Promise.all(this.all().map((q) => atMost(q.close().catch(() => undefined), 3000)));
   }
 }

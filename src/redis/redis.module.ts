@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 
 export const REDIS = Symbol('REDIS');
@@ -8,7 +9,8 @@ export function createRedis(url: string, name: string): Redis {
   const client = new Redis(url, {
     connectionName: name,
     maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
+    // While Redis is down, commands fail at once (callers degrade or answer 503) instead of queueing.
+    enableOfflineQueue: false,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
   const logger = new Logger('Redis');
@@ -26,14 +28,30 @@ class RedisShutdown implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.redis.status === 'ready') await atMost(this.redis.quit().catch(() => undefined), 2000);
+    this.redis.disconnect();
   }
 }
 
 @Global()
 @Module({
   providers: [
-    { provide: REDIS, inject: [AppConfig], useFactory: (config: AppConfig) => createRedis(config.redisUrl, 'sitesim-api') },
+    {
+      provide: REDIS,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig) => {
+        const client = createRedis(config.redisUrl, 'sitesim-api');
+        // Start once connected (or after 3 s: the API runs degraded without Redis and reconnects by itself).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 3000);
+          client.once('ready', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        return client;
+      },
+    },
     RedisShutdown,
   ],
   exports: [REDIS],

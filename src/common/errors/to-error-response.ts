@@ -71,6 +71,19 @@ function build(
   return { status, code, body, headers };
 }
 
+/**
+ * Redis client errors while the server is unreachable (ioredis raises plain
+ * errors for these, so they are told apart by name and wording).
+ */
+function isBackingServiceDown(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; code?: string };
+  return (
+    e?.name === 'MaxRetriesPerRequestError' ||
+    e?.code === 'ECONNREFUSED' ||
+    /enableOfflineQueue|Connection is closed|Stream isn't writeable/.test(e?.message ?? '')
+  );
+}
+
 /** Turns anything thrown while serving a request into the API.md error answer. */
 export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
   if (err instanceof AppError) {
@@ -82,6 +95,9 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
     if (code === 'internal_error') logger.error(`[${requestId}] ${err.message}`, err.stack);
     const message = HTTP_MESSAGES[status] ?? (code === 'internal_error' ? 'Internal error.' : err.message);
     return build(code, message, {}, requestId);
+  }
+  if (isBackingServiceDown(err)) {
+    return build('service_unavailable', 'A backing service (Redis) is unavailable right now; retry shortly.', {}, requestId, { 'Retry-After': '2' });
   }
   const e = err as { code?: string; statusCode?: number; message?: string; stack?: string };
   const known = e?.code ? FASTIFY_CODES[e.code] : undefined;
