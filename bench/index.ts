@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config/app-config';
 import { runMigrations } from '../src/database/migrate';
 import { SandboxesService } from '../src/sandboxes/sandboxes.service';
 import { guardBench } from './guard.bench';
+import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
 import { freshDatabase } from './support';
 
@@ -51,6 +52,17 @@ async function main(): Promise<void> {
   }
   if (want('resolver')) {
     out.push(...(await resolverBench(app, sb.company_id, sb.projects[0].id)), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  await sandboxes.updateSettings(sb.id, { latency_profile: 'instant' });
+  if (want('queue')) {
+    out.push(...(await queueBench(app, sb.company_id, Number(process.env.BENCH_JOBS ?? 3000))), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('consistency')) {
+    out.push(...(await consistencyBench(app, sb.company_id, Number(process.env.BENCH_WRITES ?? 500))), '');
     process.stdout.write(`${out.join('\n')}\n`);
   }
   await new Promise((resolve) => setTimeout(resolve, 500)); // let the last load's requests finish

@@ -13,12 +13,12 @@ export const OUTBOX_CHANNEL = 'sitesim_outbox';
 @Injectable()
 export class Jobs {
   async enqueue<N extends JobName>(m: EntityManager, name: N, payload: JobOf<N>): Promise<number> {
+    // One round trip: the row, and a NOTIFY that listeners receive at commit (never for a rollback).
     const [row]: { id: string }[] = await m.query(
-      `INSERT INTO outbox (company_id, project_id, queue, name, payload) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      `WITH job AS (INSERT INTO outbox (company_id, project_id, queue, name, payload) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+       SELECT id, pg_notify('${OUTBOX_CHANNEL}', '') FROM job`,
       [payload.companyId, payload.projectId, JOB_SPECS[name].queue, name, JSON.stringify(payload)],
     );
-    // Delivered to listeners at commit, never for a rolled-back transaction.
-    await m.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     return Number(row.id);
   }
 }

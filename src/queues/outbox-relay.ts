@@ -116,9 +116,21 @@ export class OutboxRelay implements OnApplicationShutdown {
         if (rows.length === 0) return 0;
         const settings = await this.settingsOf(m.query.bind(m), [...new Set(rows.map((r) => r.company_id))]);
         const byQueue = new Map<QueueName, Parameters<ReturnType<QueueRegistry['get']>['addBulk']>[0]>();
+        // One INCRBY per (sandbox, queue) reserves the sequence numbers of the whole batch, in outbox order.
+        const streams = new Map<string, { key: string; count: number; next: number }>();
+        for (const row of rows) {
+          const key = this.sequenceKey(row.company_id, row.queue);
+          const stream = streams.get(key) ?? { key, count: 0, next: 0 };
+          stream.count += 1;
+          streams.set(key, stream);
+        }
+        const reserve = this.redis.multi();
+        for (const stream of streams.values()) reserve.incrby(stream.key, stream.count);
+        const reserved = await reserve.exec();
+        [...streams.values()].forEach((stream, i) => (stream.next = Number(reserved?.[i]?.[1] ?? stream.count) - stream.count + 1));
         for (const row of rows) {
           const s = settings.get(row.company_id) ?? withDefaults(null, 0);
-          const n = await this.redis.incr(this.sequenceKey(row.company_id, row.queue));
+          const n = streams.get(this.sequenceKey(row.company_id, row.queue))!.next++;
           const delay = sampleDelay(latencyOf(s, row.queue), s.seed, row.queue, n);
           const spec = JOB_SPECS[row.name];
           const backoff = backoffFor(s, spec.backoff);
