@@ -87,6 +87,26 @@ describe('diagnose', () => {
     expect(res.body.findings[0].fix.join(' ')).toMatch(/rfis\.act_as_rfi_manager/);
   });
 
+  it('names a template change and an expired session with their evidence', async () => {
+    const sb = (await api.post('/_sim/sandboxes', { name: 'changes', template: 'training' })).body;
+    const admin = sb.personas.find((p: { key: string }) => p.key === 'company_admin');
+    const arch = sb.personas.find((p: { key: string }) => p.key === 'architect');
+    const adminToken = (await api.post('/oauth/token', { grant_type: 'password', username: admin.email, password: admin.password })).body.access_token;
+    const as = api.as(adminToken, sb.company_id);
+    const p1 = sb.projects[0].id;
+    const templates = (await as.get(`/rest/v1.0/projects/${p1}/permission_templates`)).body;
+    const owner = templates.find((t: { name: string }) => t.name === 'Owner').id;
+    expect((await as.patch(`/rest/v1.0/projects/${p1}/users/${arch.user_id}`, { permission_template_id: owner })).status).toBe(200);
+    await api.post('/oauth/token', { grant_type: 'password', username: arch.email, password: arch.password });
+    await t.db.query("UPDATE oauth_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1", [arch.user_id]);
+
+    const res = await api.get(`/_sim/diagnose?project_id=${p1}&user_id=${arch.user_id}&symptom=denied`);
+    const causes = res.body.findings.map((f: { cause: string }) => f.cause);
+    expect(causes).toEqual(expect.arrayContaining(['template_changed', 'session_expired']));
+    const changed = res.body.findings.find((f: { cause: string }) => f.cause === 'template_changed');
+    expect(changed.evidence).toMatchObject({ to_template_id: owner, by: { id: admin.user_id } });
+  });
+
   it.each([
     ['symptom=bored', 'symptom'],
     ['project_id=abc', 'project_id'],
