@@ -1,11 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import { SimControl } from '../permissions/route-access';
 import type { SimScope } from '../sandboxes/sim-access';
+import { SimScopes } from '../sandboxes/sim-scopes';
 import { DevicesService } from './devices.service';
 
 @ApiTags('Simulator: devices')
@@ -14,7 +13,7 @@ import { DevicesService } from './devices.service';
 export class DevicesController {
   constructor(
     private readonly devices: DevicesService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly scopes: SimScopes,
   ) {}
 
   @Get()
@@ -51,9 +50,8 @@ export class DevicesController {
   }
 
   /** A sandbox token sees its own devices only. */
-  private async company(scope: SimScope | undefined): Promise<number | null> {
-    if (scope?.kind !== 'sandbox') return null;
-    const [row] = await this.db.query('SELECT company_id FROM sandboxes WHERE id = $1', [scope.sandboxId]);
-    return row?.company_id ?? -1;
+  private company(scope: SimScope | undefined): Promise<number | null> {
+    return this.scopes.companyOf(scope);
   }
+
 }

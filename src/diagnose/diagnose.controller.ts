@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppError, FieldError } from '../common/errors';
 import { parseId } from '../common/validation/id.pipe';
 import { SimControl } from '../permissions/route-access';
+import { SimScopes } from '../sandboxes/sim-scopes';
 import { Symptom, SYMPTOMS } from './causes';
 import { DiagnoseService } from './diagnose.service';
 
@@ -18,6 +19,7 @@ export class DiagnoseController {
   constructor(
     private readonly diagnoser: DiagnoseService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly scopes: SimScopes,
   ) {}
 
   @Get()
@@ -45,19 +47,9 @@ export class DiagnoseController {
     if (errors.length) throw AppError.validation(errors);
 
     let companyId: number | null = null;
-    const scope = req.simScope;
-    const own = scope?.kind === 'sandbox' ? scope.sandboxId : sandboxId;
-    if (own !== null) {
-      const [sb] = await this.db.query('SELECT company_id FROM sandboxes WHERE id = $1', [own]);
-      if (!sb) throw AppError.notFound('Sandbox');
-      companyId = sb.company_id;
-    }
-    if (projectId !== null) {
-      const [p] = await this.db.query('SELECT company_id FROM projects WHERE id = $1', [projectId]);
-      if (!p || (companyId !== null && p.company_id !== companyId)) throw AppError.notFound('Project');
-      companyId = p.company_id;
-    }
-    if (companyId === null && userId !== null) {
+    if (req.simScope?.kind === 'sandbox' || sandboxId !== null || projectId !== null) {
+      companyId = (await this.scopes.target(req.simScope, { sandboxId, projectId })).companyId;
+    } else if (userId !== null) {
       const [u] = await this.db.query('SELECT company_id FROM users WHERE id = $1', [userId]);
       companyId = u?.company_id ?? null;
     }

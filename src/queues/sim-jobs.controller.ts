@@ -7,6 +7,7 @@ import { AppError } from '../common/errors';
 import { parseId } from '../common/validation/id.pipe';
 import { SimControl } from '../permissions/route-access';
 import type { SimScope } from '../sandboxes/sim-access';
+import { SimScopes } from '../sandboxes/sim-scopes';
 import { JobInspector, JobScope, JobView } from './job-inspector';
 import { QueueRegistry } from './queue-registry';
 
@@ -18,6 +19,7 @@ export class SimJobsController {
     private readonly inspector: JobInspector,
     private readonly queues: QueueRegistry,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly scopes: SimScopes,
   ) {}
 
   @Get('jobs')
@@ -46,11 +48,7 @@ export class SimJobsController {
   private async scope(sim: SimScope | undefined, query: Record<string, unknown>, extra: string[] = []): Promise<JobScope> {
     const unknown = Object.keys(query).filter((k) => k !== 'project_id' && !extra.includes(k));
     if (unknown.length) throw AppError.validation(unknown.map((field) => ({ field, message: 'is not a known parameter' })));
-    let companyId: number | null = null;
-    if (sim?.kind === 'sandbox') {
-      const [row] = await this.db.query('SELECT company_id FROM sandboxes WHERE id = $1', [sim.sandboxId]);
-      companyId = row?.company_id ?? -1;
-    }
+    const companyId = await this.scopes.companyOf(sim);
     if (query.project_id === undefined) return { companyId, projectId: null };
     const projectId = parseId(query.project_id);
     if (projectId === null) throw AppError.field('project_id', 'must be a project id');

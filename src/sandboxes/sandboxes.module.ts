@@ -7,12 +7,13 @@ import { SandboxesController } from './sandboxes.controller';
 import { SandboxesService } from './sandboxes.service';
 import { SeedRegistry } from './seed-registry';
 import { SimControlGuard } from './sim-control.guard';
+import { SimScopes } from './sim-scopes';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Sandbox]), ProjectsModule],
-  providers: [SandboxesService, SeedRegistry, DirectorySeed, SimControlGuard],
+  providers: [SandboxesService, SeedRegistry, DirectorySeed, SimControlGuard, SimScopes],
   controllers: [SandboxesController],
-  exports: [SandboxesService, SeedRegistry, SimControlGuard],
+  exports: [SandboxesService, SeedRegistry, SimControlGuard, SimScopes],
 })
 export class SandboxesModule {}

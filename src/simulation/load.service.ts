@@ -1,8 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { HookVerdict, JobHook, JobHooks } from '../queues/job-hooks';
@@ -12,6 +10,7 @@ import { QUEUE_NAMES, QueueName } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
 import type { SimScope } from '../sandboxes/sim-access';
+import { SimScopes } from '../sandboxes/sim-scopes';
 import { sleep } from '../common/sleep';
 
 export interface LoadState {
@@ -40,12 +39,12 @@ export class LoadService implements JobHook, OnModuleInit {
   private readonly cache = new Map<number, { at: number; state: LoadState | null }>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
     private readonly queues: QueueRegistry,
     private readonly hooks: JobHooks,
     private readonly processors: JobProcessors,
+    private readonly scopes: SimScopes,
   ) {}
 
   onModuleInit(): void {
@@ -147,19 +146,8 @@ export class LoadService implements JobHook, OnModuleInit {
     return { active: state !== null, ...(state ?? {}), queues: counts };
   }
 
-  private async company(scope: SimScope | undefined, sandboxId: number | undefined, projectId: number | undefined): Promise<{ companyId: number; seed: number }> {
-    let id = scope?.kind === 'sandbox' ? scope.sandboxId : (sandboxId ?? null);
-    if (scope?.kind === 'sandbox' && sandboxId !== undefined && sandboxId !== scope.sandboxId) {
-      throw new AppError('permission_denied', 'This sandbox token belongs to another sandbox.', { layer: 'sim_control' });
-    }
-    if (projectId !== undefined) {
-      const [p] = await this.db.query('SELECT s.id FROM projects p JOIN sandboxes s ON s.company_id = p.company_id WHERE p.id = $1', [projectId]);
-      if (!p || (id !== null && p.id !== id)) throw AppError.field('project_id', 'is not a project of this sandbox');
-      id = p.id;
-    }
-    if (id === null) throw AppError.field('sandbox_id', 'is required: name the sandbox (or a project) to load');
-    const [sb] = await this.db.query('SELECT company_id, seed FROM sandboxes WHERE id = $1', [id]);
-    if (!sb) throw AppError.notFound('Sandbox');
-    return { companyId: sb.company_id, seed: sb.seed };
+  private company(scope: SimScope | undefined, sandboxId: number | undefined, projectId: number | undefined): Promise<{ companyId: number; seed: number }> {
+    return this.scopes.target(scope, { sandboxId, projectId });
   }
+
 }

@@ -5,6 +5,7 @@ import { AppError, FieldError } from '../../common/errors';
 import { JOB_NAMES, JOB_SPECS, JobName } from '../../queues/job-types';
 import { uniform01 } from '../../queues/latency';
 import type { SimScope } from '../../sandboxes/sim-access';
+import { SimScopes } from '../../sandboxes/sim-scopes';
 import { CreateFaultRuleDto, Effect } from './fault-rule.dto';
 
 export interface FaultRule {
@@ -87,7 +88,10 @@ function routeMatches(rule: string, route: string): boolean {
 export class FaultsService {
   private readonly cache = new Map<number, { at: number; rules: FaultRule[] }>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly scopes: SimScopes,
+  ) {}
 
   async create(scope: SimScope | undefined, dto: CreateFaultRuleDto): Promise<Record<string, unknown>> {
     this.check(dto);
@@ -119,7 +123,7 @@ export class FaultsService {
   }
 
   async list(scope: SimScope | undefined): Promise<Record<string, unknown>[]> {
-    const companyId = await this.scopeCompany(scope);
+    const companyId = await this.scopes.companyOf(scope);
     const rows: FaultRule[] = await this.db.query(
       'SELECT * FROM fault_rules WHERE ($1::int IS NULL OR company_id = $1) ORDER BY id',
       [companyId],
@@ -128,7 +132,7 @@ export class FaultsService {
   }
 
   async remove(scope: SimScope | undefined, id: number): Promise<void> {
-    const companyId = await this.scopeCompany(scope);
+    const companyId = await this.scopes.companyOf(scope);
     const [rows]: [{ company_id: number }[], number] = await this.db.query(
       'DELETE FROM fault_rules WHERE id = $1 AND ($2::int IS NULL OR company_id = $2) RETURNING company_id',
       [id, companyId],
@@ -231,31 +235,12 @@ export class FaultsService {
 
   /** The company a new rule is for: the sandbox token's, or the named sandbox's or project's. */
   private async companyFor(scope: SimScope | undefined, dto: CreateFaultRuleDto): Promise<{ companyId: number; seed: number }> {
-    let sandboxId = scope?.kind === 'sandbox' ? scope.sandboxId : (dto.sandbox_id ?? null);
-    if (scope?.kind === 'sandbox' && dto.sandbox_id !== undefined && dto.sandbox_id !== scope.sandboxId) {
-      throw new AppError('permission_denied', 'This sandbox token belongs to another sandbox.', { layer: 'sim_control' });
-    }
-    if (dto.project_id !== undefined) {
-      const [project] = await this.db.query(
-        'SELECT p.company_id, s.id AS sandbox_id FROM projects p JOIN sandboxes s ON s.company_id = p.company_id WHERE p.id = $1',
-        [dto.project_id],
-      );
-      if (!project || (sandboxId !== null && project.sandbox_id !== sandboxId)) throw AppError.field('project_id', 'is not a project of this sandbox');
-      sandboxId = project.sandbox_id;
-    }
-    if (sandboxId === null) throw AppError.field('sandbox_id', 'is required: name the sandbox (or a project) the rule is for');
-    const [sandbox] = await this.db.query('SELECT company_id, seed FROM sandboxes WHERE id = $1', [sandboxId]);
-    if (!sandbox) throw AppError.field('sandbox_id', 'is not a sandbox');
+    const target = await this.scopes.target(scope, { sandboxId: dto.sandbox_id, projectId: dto.project_id });
     if (dto.user_id !== undefined) {
-      const [user] = await this.db.query('SELECT 1 FROM users WHERE id = $1 AND company_id = $2', [dto.user_id, sandbox.company_id]);
+      const [user] = await this.db.query('SELECT 1 FROM users WHERE id = $1 AND company_id = $2', [dto.user_id, target.companyId]);
       if (!user) throw AppError.field('user_id', 'is not a user of this sandbox');
     }
-    return { companyId: sandbox.company_id, seed: sandbox.seed };
+    return target;
   }
 
-  private async scopeCompany(scope: SimScope | undefined): Promise<number | null> {
-    if (scope?.kind !== 'sandbox') return null;
-    const [row] = await this.db.query('SELECT company_id FROM sandboxes WHERE id = $1', [scope.sandboxId]);
-    return row?.company_id ?? -1;
-  }
 }
