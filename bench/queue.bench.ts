@@ -80,9 +80,23 @@ export async function queueBench(app: NestFastifyApplication, companyId: number,
   const fanOutSeconds = (performance.now() - t0) / 1000;
   await workers.close();
 
+  // The queue layer alone: n committed outbox rows (one transaction), relayed, delayed by profile, run through the hooks.
+  await sync.obliterate({ force: true }).catch(() => undefined);
+  await workers.start(CONCURRENCY);
+  t0 = performance.now();
+  await db.transaction(async (m) => {
+    for (let k = 0; k < n; k++) await jobs.enqueue(m, 'sim.synthetic', { companyId, projectId: null, workMs: 0, synthetic: true });
+  });
+  const committedAt = performance.now();
+  await untilCompleted(sync, n);
+  const layerSeconds = (performance.now() - committedAt) / 1000;
+  await workers.close();
+  void t0;
+
   const rawRate = n / rawSeconds;
   const productRate = n / productSeconds;
   const fanOutRate = n / fanOutSeconds;
+  const layerRate = n / layerSeconds;
   return [
     `queue overhead: ${n} no-op jobs, ${PRODUCERS} producers, worker concurrency ${CONCURRENCY}, same Redis`,
     `  raw BullMQ (add + no-op worker)                      ${fmt(rawRate, 0)} jobs/s`,
@@ -90,6 +104,7 @@ export async function queueBench(app: NestFastifyApplication, companyId: number,
     `  ratio (1 job per transaction): ${fmt((productRate / rawRate) * 100, 1)}% of raw (goal ≥ 80%)`,
     `  (the ${n} write transactions alone took ${fmt(producedSeconds, 2)} s: ${fmt(n / producedSeconds, 0)} commits/s — the commits bound it)`,
     `  sitesim, 10 jobs per write transaction                ${fmt(fanOutRate, 0)} jobs/s = ${fmt((fanOutRate / rawRate) * 100, 1)}% of raw`,
+    `  sitesim queue layer from committed outbox rows         ${fmt(layerRate, 0)} jobs/s = ${fmt((layerRate / rawRate) * 100, 1)}% of raw (relay + profile + fault/load hooks + worker)`,
   ];
 }
 

@@ -30,7 +30,7 @@ export interface JobMeta {
   delayMs: number;
 }
 
-const BATCH = 500;
+const BATCH = 1000;
 
 export function openMember(projectId: number | null, queue: QueueName, jobId: string): string {
   return `${projectId ?? 0}|${queue}|${jobId}`;

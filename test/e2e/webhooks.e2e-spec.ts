@@ -131,6 +131,18 @@ describe('webhooks, delivered by real HTTP from queued jobs', () => {
     expectError(await admin.post(url, { resource_name: 'RFIs', event_type: 'create' }), 409, 'duplicate');
   });
 
+  it('keeps every write in the change log with its version, snapshot and actor, secrets left out', async () => {
+    const user = await newUser('Logged Person');
+    await admin.patch(`/rest/v1.0/companies/${sb.companyId}/users/${user}`, { job_title: 'Estimator', password: 'a-new-password-1' });
+    const res = await api.get(`/_sim/changes?sandbox_id=${sb.info.id}&resource=Users&resource_id=${user}`);
+    expect(res.status).toBe(200);
+    expect(res.body.map((c: { event_type: string; version: number }) => [c.event_type, c.version])).toEqual([['create', 1], ['update', 2]]);
+    expect(res.body[1]).toMatchObject({ actor_id: sb.userId('company_admin'), snapshot: { jobTitle: 'Estimator' } });
+    expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|argon2/);
+    const other = await api.get(`/_sim/changes?sandbox_id=${sb.info.id}&after_id=${res.body[1].id}&resource=Users&resource_id=${user}`);
+    expect(other.body).toEqual([]);
+  });
+
   it('lets only Admin on the project Admin tool manage webhooks', async () => {
     const pm = await sb.as('gc_project_manager');
     const res = await pm.get(`/rest/v1.0/projects/${p1}/webhooks/hooks`);
