@@ -56,6 +56,9 @@ describe('the scenario catalogue', () => {
       user: { name: 'Avery Chen' },
       evidence: { removed_at: expect.any(String), removed_by: { name: 'Morgan Reyes' } },
     });
+    const background = await api.post('/_sim/scenarios/background_job_failed/run');
+    expect(background.body.symptom.observed).toMatchObject({ received: 0, delivery: { status: 'queued' } });
+    expect(background.body.findings[0]).toMatchObject({ cause: 'job_failed', evidence: { injected: true, retrying: true, fault_rule_id: expect.any(Number) } });
     const locked = await api.post('/_sim/scenarios/account_locked/run');
     expect(locked.body.symptom.observed).toMatchObject({ status: 423, code: 'account_locked' });
     expect(locked.body.findings[0]).toMatchObject({ cause: 'account_locked', evidence: { locked_until: expect.any(String) } });

@@ -29,11 +29,11 @@ export function webhookFailure(inbox: SimInbox): Scenario & { fixSteps: string[]
       await ctx.as('company_admin', 'POST', `/rest/v1.0/projects/${p1}/webhooks/hooks/${hook.body.id}/triggers`, { resource_name: 'Projects', event_type: 'update' });
       const edit = await ctx.as('company_admin', 'PATCH', `/rest/v1.0/projects/${p1}`, { address: '18 Background Avenue' });
       if (fault.status !== 201 || hook.status !== 201 || edit.status !== 200) throw new Error(`setup failed: ${fault.status}/${hook.status}/${edit.status}`);
-      // Until the first attempt has failed, the symptom is only "not yet".
-      for (let i = 0; i < 100; i++) {
-        const d = await delivery(ctx, hook.body.id);
-        if (d && d.attempts >= 1) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      // Until the first attempt has failed, the symptom is only "not yet" (simulator calls are not rate limited).
+      for (let i = 0; i < 200; i++) {
+        const jobs = await ctx.sim('GET', `/_sim/jobs?project_id=${p1}`);
+        if ((jobs.body as { name: string; attempts_made: number }[]).some((j) => j.name === 'webhooks.deliver' && j.attempts_made >= 1)) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
       }
       return { hook_id: hook.body.id, fault_rule_id: fault.body.id, inbox: box.key };
     },
