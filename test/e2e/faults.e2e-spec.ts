@@ -105,6 +105,22 @@ describe('fault rules', () => {
     expect(receiver.received).toHaveLength(0);
   }, 60000);
 
+  it.each([
+    ['stall', 'the job stalled'],
+    ['delay', null],
+  ])('%s: holds the job, then it still delivers once', async (effect, reason) => {
+    await rule({ target: 'job', job_name: 'webhooks.deliver', effect, delay_ms: 50, probability: 1, count: 1 });
+    const { hookId } = await deliveryOnNextProjectEdit(`4 ${effect} Lane`);
+    expect((await api.post(`/_sim/settle?project_id=${p1}&timeout_ms=20000`)).status).toBe(200);
+    const [delivery] = (await admin.get(`/rest/v1.0/projects/${p1}/webhooks/hooks/${hookId}/deliveries`)).body;
+    expect(delivery.status).toBe('delivered');
+    expect(receiver.received).toHaveLength(1);
+    const job = (await api.get(`/_sim/jobs?project_id=${p1}`)).body.find((j: { payload: { deliveryId?: number } }) => j.payload.deliveryId === delivery.id);
+    // A stall costs the job an attempt (it is retried); a delay does not.
+    expect(job.attempts_made).toBe(effect === 'stall' ? 2 : 1);
+    if (reason) expect(job.error ?? '').toMatch(/stalled|injected/);
+  });
+
   it('drops a job: it completes without its effect', async () => {
     await rule({ target: 'job', queue: 'webhooks', effect: 'drop', probability: 1, count: 1 });
     const { hookId } = await deliveryOnNextProjectEdit('3 Fault Lane');
