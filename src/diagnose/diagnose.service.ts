@@ -4,15 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import { CauseRegistry, DiagnoseContext, Finding, Symptom } from './causes';
 
-export interface DiagnoseQuery {
-  companyId: number;
-  projectId: number | null;
-  userId: number | null;
-  tool: string | null;
-  itemId: number | null;
-  symptom: Symptom | null;
-  action: string | null;
-}
+/** What a caller asks diagnose about: the context without what diagnose supplies itself. */
+export type DiagnoseQuery = Omit<DiagnoseContext, 'since' | 'db'>;
 
 export const EVIDENCE_WINDOW_MS = 24 * 3600 * 1000;
 

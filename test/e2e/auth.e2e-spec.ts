@@ -56,6 +56,19 @@ function postForm(api: ApiClient, url: string, fields: Fields, contentType = FOR
   return api.request('POST', url, { raw: new URLSearchParams(fields).toString(), headers: { 'content-type': contentType } });
 }
 
+/** Submits the sign-in form of /oauth/authorize for the training app's callback. */
+function signInForm(api: ApiClient, clientId: string, persona: { email: string; password: string }, responseType: 'code' | 'token', state: string, overrides: Fields = {}): Promise<Answer> {
+  return postForm(api, '/oauth/authorize', {
+    response_type: responseType,
+    client_id: clientId,
+    redirect_uri: TRAINING_CALLBACK,
+    state,
+    email: persona.email,
+    password: persona.password,
+    ...overrides,
+  });
+}
+
 function tokenRequest(api: ApiClient, body: Fields): Promise<Answer> {
   return api.post('/oauth/token', body);
 }
@@ -851,14 +864,7 @@ describe('authentication', () => {
 
     it('redirects a signed-in persona to the redirect URI with code and state', async () => {
       const p = sb.persona('gc_project_manager');
-      const res = await postForm(api, '/oauth/authorize', {
-        response_type: 'code',
-        client_id: training.client_id,
-        redirect_uri: TRAINING_CALLBACK,
-        state: 'xyz-789',
-        email: p.email,
-        password: p.password,
-      });
+      const res = await signInForm(api, training.client_id, p, 'code', 'xyz-789');
       expect(res.status).toBe(302);
       const { base, query, fragment } = redirectParams(String(res.headers.location));
       expect(base).toBe(TRAINING_CALLBACK);
@@ -969,14 +975,7 @@ describe('authentication', () => {
 
     it('does not let a persona of another sandbox sign in through this app', async () => {
       const stranger = other.persona('gc_project_manager');
-      const res = await postForm(api, '/oauth/authorize', {
-        response_type: 'code',
-        client_id: training.client_id,
-        redirect_uri: TRAINING_CALLBACK,
-        state: 's',
-        email: stranger.email,
-        password: stranger.password,
-      });
+      const res = await signInForm(api, training.client_id, stranger, 'code', 's');
       expect(res.status).toBe(401);
       expect(res.headers.location).toBeUndefined();
       expect(res.text).toContain('role="alert"');
@@ -1011,14 +1010,7 @@ describe('authentication', () => {
     it('redirects with the access token in the URL fragment, not the query', async () => {
       const training = app(sb, 'training');
       const p = sb.persona('architect');
-      const res = await postForm(api, '/oauth/authorize', {
-        response_type: 'token',
-        client_id: training.client_id,
-        redirect_uri: TRAINING_CALLBACK,
-        state: 'imp-1',
-        email: p.email,
-        password: p.password,
-      });
+      const res = await signInForm(api, training.client_id, p, 'token', 'imp-1');
       expect(res.status).toBe(302);
       const { base, query, fragment } = redirectParams(String(res.headers.location));
       expect(base).toBe(TRAINING_CALLBACK);
