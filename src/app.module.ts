@@ -26,6 +26,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { EdgeCache } from './simulation/edge-cache';
 import { DevicesModule } from './devices/devices.module';
+import { RfisModule } from './rfis/rfis.module';
 import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
 
@@ -56,6 +57,7 @@ export class AppModule {
         SimulationModule,
         ScenariosModule,
         DevicesModule,
+        RfisModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },

@@ -15,9 +15,9 @@ export function NameField(max = 255): PropertyDecorator {
 /** The largest id of a row (id columns are PostgreSQL `integer`). */
 export const MAX_ID = 2_147_483_647;
 
-/** A reference to a row: a positive integer in the range of the id columns. */
-export function IdField(): PropertyDecorator {
-  return applyDecorators(IsInt(), Min(1), Max(MAX_ID));
+/** A reference to a row: a positive integer in the range of the id columns (`each` for a list of them). */
+export function IdField(options: { each?: boolean } = {}): PropertyDecorator {
+  return applyDecorators(IsInt(options), Min(1, options), Max(MAX_ID, options));
 }
 
 /**

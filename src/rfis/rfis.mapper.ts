@@ -1,0 +1,81 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { userRef, UserRef } from '../directory/directory.mappers';
+import type { Rfi } from './rfi.entities';
+
+export interface RfiPeople {
+  assignees: Map<number, number[]>;
+  distribution: Map<number, number[]>;
+  users: Map<number, UserRef>;
+  official: Map<number, Record<string, unknown>>;
+}
+
+/** Loads every person and official reply a page of RFIs refers to, in three queries. */
+export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[]): Promise<RfiPeople> {
+  const ids = rfis.map((r) => r.id);
+  const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map() };
+  if (!ids.length) return people;
+  const [assignees, distribution]: { rfi_id: number; user_id: number }[][] = await Promise.all([
+    db.query('SELECT rfi_id, user_id FROM rfi_assignees WHERE rfi_id = ANY($1) ORDER BY user_id', [ids]),
+    db.query('SELECT rfi_id, user_id FROM rfi_distribution WHERE rfi_id = ANY($1) ORDER BY user_id', [ids]),
+  ]);
+  for (const [rows, map] of [[assignees, people.assignees], [distribution, people.distribution]] as const) {
+    for (const r of rows) map.set(r.rfi_id, [...(map.get(r.rfi_id) ?? []), r.user_id]);
+  }
+  const userIds = new Set<number>([...assignees, ...distribution].map((r) => r.user_id));
+  for (const r of rfis) for (const id of [r.rfiManagerId, r.createdById, r.receivedFromId]) if (id) userIds.add(id);
+  const users: { id: number; name: string; email: string }[] = userIds.size ? await db.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [[...userIds]]) : [];
+  for (const u of users) people.users.set(u.id, userRef(u));
+  const officialIds = rfis.map((r) => r.officialReplyId).filter((x): x is number => x !== null);
+  if (officialIds.length) {
+    const replies: { id: number; rfi_id: number; body: string; created_by_id: number | null; created_at: Date }[] = await db.query(
+      'SELECT id, rfi_id, body, created_by_id, created_at FROM rfi_replies WHERE id = ANY($1)',
+      [officialIds],
+    );
+    for (const r of replies) people.official.set(r.rfi_id, { id: r.id, body: r.body, created_at: r.created_at.toISOString() });
+  }
+  return people;
+}
+
+export function ballInCourt(r: Rfi, people: RfiPeople): number[] {
+  switch (r.ballInCourtRole) {
+    case 'RFI Manager':
+      return r.rfiManagerId ? [r.rfiManagerId] : [];
+    case 'Assignees':
+      return people.assignees.get(r.id) ?? [];
+    case 'Creator':
+      return r.createdById ? [r.createdById] : [];
+    default:
+      return [];
+  }
+}
+
+export function mapRfi(r: Rfi, people: RfiPeople): Record<string, unknown> {
+  const ref = (id: number | null) => (id ? (people.users.get(id) ?? null) : null);
+  const refs = (ids: number[]) => ids.map((id) => people.users.get(id)).filter((u): u is UserRef => !!u);
+  return {
+    id: r.id,
+    number: r.number,
+    subject: r.subject,
+    question: r.question,
+    status: r.status,
+    private: r.private,
+    rfi_manager: ref(r.rfiManagerId),
+    assignees: refs(people.assignees.get(r.id) ?? []),
+    distribution: refs(people.distribution.get(r.id) ?? []),
+    received_from: ref(r.receivedFromId),
+    created_by: ref(r.createdById),
+    due_date: r.dueDate,
+    overdue: r.status === 'open' && r.dueDate !== null && r.dueDate < new Date().toISOString().slice(0, 10),
+    cost_impact: r.costImpact,
+    schedule_impact: r.scheduleImpact,
+    ball_in_court: refs(ballInCourt(r, people)),
+    ball_in_court_role: r.ballInCourtRole,
+    official_reply: people.official.get(r.id) ?? null,
+    attachments: [],
+    version: r.version,
+    opened_at: r.openedAt?.toISOString() ?? null,
+    closed_at: r.closedAt?.toISOString() ?? null,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ChangeLog } from '../changes/change-log.service';
+import { AppError, FieldError } from '../common/errors';
+import type { Actor } from '../common/http/request-helpers';
+import { ListQuery, ListSpec, Page } from '../common/pagination';
+import type { AccessSubject } from '../permissions/access-subject';
+import { decide } from '../permissions/resolver';
+import { CreateRfiDto } from './dto/rfi.dto';
+import { Rfi } from './rfi.entities';
+import { rfiVisibility, viewerOf } from './rfi-visibility';
+import { loadPeople, mapRfi } from './rfis.mapper';
+
+export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 'rfi_manager_id' | 'private' | 'overdue' | 'query', 'number' | 'id' | 'due_date' | 'created_at' | 'subject'> = {
+  filters: {
+    status: { kind: 'enum', values: ['draft', 'open', 'closed'] },
+    assignee_id: { kind: 'int' },
+    ball_in_court_id: { kind: 'int' },
+    rfi_manager_id: { kind: 'int' },
+    private: { kind: 'bool' },
+    overdue: { kind: 'bool' },
+    query: { kind: 'string' },
+  },
+  sorts: ['number', 'id', 'due_date', 'created_at', 'subject'],
+  defaultSort: 'id',
+};
+type RfiListQuery = ListQuery<keyof typeof RFI_LIST.filters, (typeof RFI_LIST.sorts)[number]>;
+
+/** `n` business days (Monday to Friday) after `from`, as YYYY-MM-DD. */
+export function addBusinessDays(from: Date, n: number): string {
+  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+  let left = n;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const day = d.getUTCDay();
+    if (day !== 0 && day !== 6) left -= 1;
+  }
+  return d.toISOString().slice(0, 10);
+}
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** RFIs of a project: create (draft or open), list with privacy in the query, read, open. */
+@Injectable()
+export class RfisService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly changes: ChangeLog,
+  ) {}
+
+  async list(subject: AccessSubject, projectId: number, q: RfiListQuery): Promise<Page<Record<string, unknown>>> {
+    const params: unknown[] = [projectId];
+    const where: string[] = ['r.project_id = $1'];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    const f = q.filters;
+    if (f.status !== undefined) add((p) => `r.status = ${p}`, f.status);
+    if (f.rfi_manager_id !== undefined) add((p) => `r.rfi_manager_id = ${p}`, f.rfi_manager_id);
+    if (f.private !== undefined) add((p) => `r.private = ${p}`, f.private);
+    if (f.assignee_id !== undefined) add((p) => `EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})`, f.assignee_id);
+    if (f.ball_in_court_id !== undefined) {
+      add(
+        (p) => `((r.ball_in_court_role = 'RFI Manager' AND r.rfi_manager_id = ${p}) OR (r.ball_in_court_role = 'Creator' AND r.created_by_id = ${p})
+          OR (r.ball_in_court_role = 'Assignees' AND EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})))`,
+        f.ball_in_court_id,
+      );
+    }
+    if (f.overdue !== undefined) add((p) => `((r.status = 'open' AND r.due_date < CURRENT_DATE) = ${p})`, f.overdue);
+    if (f.query !== undefined) add((p) => `(r.subject ILIKE ${p} OR r.question ILIKE ${p} OR r.number::text ILIKE ${p})`, `%${String(f.query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const visible = rfiVisibility('r', viewerOf(subject), params.length + 1);
+    params.push(...visible.params);
+    where.push(visible.sql);
+    const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
+    const sql = `FROM rfis r WHERE ${where.join(' AND ')}`;
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${sql}`, params);
+    const ids: { id: number }[] = await this.db.query(
+      `SELECT r.id ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
+      params,
+    );
+    const rows = ids.length ? await this.db.getRepository(Rfi).createQueryBuilder('r').whereInIds(ids.map((i) => i.id)).getMany() : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = ids.map((i) => byId.get(i.id)!).filter(Boolean);
+    const people = await loadPeople(this.db, ordered);
+    return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);
+  }
+
+  /** One RFI as the viewer may see it: 404 when it is not in the project, 403 when it is private to others. */
+  async get(subject: AccessSubject, projectId: number, id: number, m: EntityManager = this.db.manager): Promise<Record<string, unknown>> {
+    const rfi = await m.findOneBy(Rfi, { id, projectId });
+    if (!rfi) throw AppError.notFound('RFI');
+    await this.assertVisible(subject, rfi, m);
+    return mapRfi(rfi, await loadPeople(m, [rfi]));
+  }
+
+  async assertVisible(subject: AccessSubject, rfi: Rfi, m: EntityManager = this.db.manager): Promise<void> {
+    const visible = rfiVisibility('r', viewerOf(subject), 2);
+    const [row] = await m.query(`SELECT 1 FROM rfis r WHERE r.id = $1 AND ${visible.sql}`, [rfi.id, ...visible.params]);
+    if (row) return;
+    const what = rfi.status === 'draft' ? 'a draft' : 'private';
+    throw new AppError('permission_denied', `This RFI is ${what}: only Admins, its creator, RFI manager${rfi.status === 'draft' ? '' : ', assignees and distribution'} may open it.`, {
+      action: 'rfis.view',
+      layer: rfi.status === 'draft' ? 'item_state' : 'item_role',
+      have: 'not involved in the RFI',
+      need: rfi.status === 'draft' ? ['creator', 'rfi_manager', 'admin'] : ['creator', 'rfi_manager', 'assignee', 'distribution', 'admin', 'rfis.view_private_rfis_same_company'],
+      item_id: rfi.id,
+    });
+  }
+
+  async create(subject: AccessSubject, projectId: number, dto: CreateRfiDto, actor: Actor): Promise<Record<string, unknown>> {
+    const mayOpen = decide('rfis.create_open', subject).outcome === 'allowed';
+    const draft = dto.draft ?? !mayOpen;
+    if (!draft && !mayOpen) {
+      const d = decide('rfis.create_open', subject).denial!;
+      throw new AppError('permission_denied', `${d.message} Create it as a draft instead; the RFI manager opens it.`, {
+        action: 'rfis.create_open',
+        layer: d.layer,
+        have: d.have,
+        need: d.need,
+      });
+    }
+    const errors: FieldError[] = [];
+    if (dto.due_date !== undefined && (Number.isNaN(Date.parse(dto.due_date)) || dto.due_date < today())) {
+      errors.push({ field: 'due_date', message: 'must be a valid date, today or later' });
+    }
+    if (!draft && !dto.rfi_manager_id) errors.push({ field: 'rfi_manager_id', message: 'is required to open an RFI' });
+    if (errors.length) throw AppError.validation(errors);
+    const created = await this.db.transaction(async (m) => {
+      await this.checkMembers(m, projectId, dto);
+      const [project] = await m.query('SELECT settings FROM projects WHERE id = $1', [projectId]);
+      const rfi = await m.save(
+        m.create(Rfi, {
+          companyId: subject.companyId,
+          projectId,
+          subject: dto.subject,
+          question: dto.question,
+          status: 'draft',
+          private: dto.private ?? false,
+          rfiManagerId: dto.rfi_manager_id ?? null,
+          createdById: actor.userId,
+          receivedFromId: dto.received_from_id ?? actor.userId,
+          dueDate: dto.due_date ?? null,
+          costImpact: { status: dto.cost_impact?.status ?? 'tbd', value: dto.cost_impact?.value ?? null },
+          scheduleImpact: { status: dto.schedule_impact?.status ?? 'tbd', value: dto.schedule_impact?.value ?? null },
+          ballInCourtRole: 'RFI Manager',
+        }),
+      );
+      for (const userId of new Set(dto.assignee_ids ?? [])) await m.query('INSERT INTO rfi_assignees (rfi_id, user_id) VALUES ($1, $2)', [rfi.id, userId]);
+      for (const userId of new Set(dto.distribution_ids ?? [])) await m.query('INSERT INTO rfi_distribution (rfi_id, user_id) VALUES ($1, $2)', [rfi.id, userId]);
+      if (!draft) await this.openIn(m, rfi, (project?.settings?.rfi_due_days as number | undefined) ?? 7);
+      await this.changes.recordRow(m, Rfi, rfi.id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'create', actor });
+      return rfi.id;
+    });
+    return this.get(subject, projectId, created);
+  }
+
+  /** `actions/open`: a draft gets its number (sequential per project, never reused) and goes to the assignees. */
+  async open(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
+    await this.db.transaction(async (m) => {
+      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
+      if (!rfi) throw AppError.notFound('RFI');
+      await this.assertVisible(subject, rfi, m);
+      if (expected !== undefined && expected !== rfi.version) {
+        throw new AppError('edit_conflict', `The RFI was changed by someone else (now version ${rfi.version}, you sent ${expected}).`, { current_version: rfi.version, expected_version: expected });
+      }
+      if (rfi.status !== 'draft') throw AppError.invalidTransition('open the RFI', rfi.status, rfi.status === 'closed' ? ['reopen'] : ['close']);
+      if (!rfi.rfiManagerId) throw AppError.field('rfi_manager_id', 'must be set before the RFI is opened');
+      const [project] = await m.query('SELECT settings FROM projects WHERE id = $1', [projectId]);
+      await this.openIn(m, rfi, (project?.settings?.rfi_due_days as number | undefined) ?? 7);
+      await this.changes.recordRow(m, Rfi, rfi.id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'update', actor });
+    });
+    return this.get(subject, projectId, id);
+  }
+
+  private async openIn(m: EntityManager, rfi: Rfi, dueDays: number): Promise<void> {
+    const [{ last_number: number }] = await m.query(
+      `INSERT INTO rfi_counters (project_id, last_number) VALUES ($1, 1)
+       ON CONFLICT (project_id) DO UPDATE SET last_number = rfi_counters.last_number + 1 RETURNING last_number`,
+      [rfi.projectId],
+    );
+    const [{ n }] = await m.query('SELECT count(*)::int AS n FROM rfi_assignees WHERE rfi_id = $1', [rfi.id]);
+    await m.update(Rfi, { id: rfi.id }, {
+      number,
+      status: 'open',
+      openedAt: new Date(),
+      ballInCourtRole: n > 0 ? 'Assignees' : 'RFI Manager',
+      dueDate: rfi.dueDate ?? addBusinessDays(new Date(), dueDays),
+      version: rfi.version + 1,
+    });
+  }
+
+  /** The manager, assignees, distribution and received-from must be active members of the project. */
+  private async checkMembers(m: EntityManager, projectId: number, dto: CreateRfiDto): Promise<void> {
+    const fields: [string, number[]][] = [
+      ['rfi_manager_id', dto.rfi_manager_id ? [dto.rfi_manager_id] : []],
+      ['assignee_ids', dto.assignee_ids ?? []],
+      ['distribution_ids', dto.distribution_ids ?? []],
+      ['received_from_id', dto.received_from_id ? [dto.received_from_id] : []],
+    ];
+    const all = [...new Set(fields.flatMap(([, ids]) => ids))];
+    if (!all.length) return;
+    const members: { user_id: number }[] = await m.query(
+      'SELECT user_id FROM project_memberships WHERE project_id = $1 AND active AND user_id = ANY($2)',
+      [projectId, all],
+    );
+    const ok = new Set(members.map((r) => r.user_id));
+    const errors: FieldError[] = [];
+    for (const [field, ids] of fields) {
+      const missing = ids.filter((id) => !ok.has(id));
+      if (missing.length) errors.push({ field, message: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not an active member of this project` });
+    }
+    if (errors.length) throw AppError.validation(errors);
+  }
+}
