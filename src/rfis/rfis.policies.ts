@@ -31,14 +31,56 @@ export class RfiViewPolicy implements ItemPolicy {
   }
 }
 
+/**
+ * Item roles for replies, closing and reopening (layer 8): Admins pass; others
+ * must be the RFI's assignee or manager as the matrix row says, and must see it.
+ */
+@Injectable()
+export class RfiRolePolicy implements ItemPolicy {
+  readonly actions = ['rfis.respond', 'rfis.close', 'rfis.reopen', 'rfis.mark_official'] as const;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly rfis: RfisService,
+  ) {}
+
+  async check({ itemId, subject, decision }: ItemPolicyContext): Promise<ItemVerdict> {
+    if (itemId === null || !subject.project) return { allowed: true };
+    const rfi = await this.db.getRepository(Rfi).findOneBy({ id: itemId, projectId: subject.project.projectId });
+    if (!rfi) return { allowed: true }; // the route answers 404
+    try {
+      await this.rfis.assertVisible(subject, rfi);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const d = err.details as { layer: 'item_role' | 'item_state'; have: unknown; need: unknown };
+      return { allowed: false, layer: d.layer, message: err.message, have: d.have, need: d.need };
+    }
+    if (decision.outcome === 'allowed') return { allowed: true };
+    const roles: string[] = [];
+    if (rfi.rfiManagerId === subject.userId) roles.push('rfi_manager');
+    const [assignee] = await this.db.query('SELECT 1 FROM rfi_assignees WHERE rfi_id = $1 AND user_id = $2', [rfi.id, subject.userId]);
+    if (assignee) roles.push('assignee');
+    if (decision.roles.some((r) => roles.includes(r))) return { allowed: true, detail: `as the RFI's ${roles.join(' and ')}` };
+    return {
+      allowed: false,
+      layer: 'item_role',
+      message: `Only Admins or the RFI's ${decision.roles.join(' or ')} may ${decision.rule.does}; you are not ${decision.roles.length > 1 ? 'one of them' : 'it'} on RFI #${rfi.number ?? rfi.id}.`,
+      have: roles.length ? roles : 'no role on this RFI',
+      need: decision.roles,
+    };
+  }
+}
+
 @Injectable()
 export class RfiPolicies implements OnModuleInit {
   constructor(
     private readonly registry: ItemPolicyRegistry,
     private readonly view: RfiViewPolicy,
+    private readonly roles: RfiRolePolicy,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(this.view);
+    this.registry.register(this.roles);
   }
 }

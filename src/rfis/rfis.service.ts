@@ -174,6 +174,39 @@ export class RfisService {
     return this.get(subject, projectId, id);
   }
 
+  /** `actions/close` (open → closed) and `actions/reopen` (closed → open, back to the assignees). */
+  async setClosed(subject: AccessSubject, projectId: number, id: number, close: boolean, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
+    await this.db.transaction(async (m) => {
+      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
+      if (!rfi) throw AppError.notFound('RFI');
+      if (expected !== undefined && expected !== rfi.version) {
+        throw new AppError('edit_conflict', `The RFI was changed by someone else (now version ${rfi.version}, you sent ${expected}).`, { current_version: rfi.version, expected_version: expected });
+      }
+      const from = close ? 'open' : 'closed';
+      if (rfi.status !== from) {
+        throw AppError.invalidTransition(close ? 'close the RFI' : 'reopen the RFI', rfi.status, rfi.status === 'draft' ? ['open'] : rfi.status === 'open' ? ['close'] : ['reopen']);
+      }
+      const [{ n }] = await m.query('SELECT count(*)::int AS n FROM rfi_assignees WHERE rfi_id = $1', [id]);
+      await m.update(Rfi, { id }, {
+        status: close ? 'closed' : 'open',
+        closedAt: close ? new Date() : null,
+        ballInCourtRole: close ? null : n > 0 ? 'Assignees' : 'RFI Manager',
+        version: rfi.version + 1,
+      });
+      await this.changes.recordRow(m, Rfi, id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'update', actor });
+    });
+    return this.get(subject, projectId, id);
+  }
+
+  async remove(subject: AccessSubject, projectId: number, id: number, actor: Actor): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
+      if (!rfi) throw AppError.notFound('RFI');
+      await this.changes.recordRow(m, Rfi, rfi, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'delete', actor });
+      await m.delete(Rfi, { id });
+    });
+  }
+
   private async openIn(m: EntityManager, rfi: Rfi, dueDays: number): Promise<void> {
     const [{ last_number: number }] = await m.query(
       `INSERT INTO rfi_counters (project_id, last_number) VALUES ($1, 1)

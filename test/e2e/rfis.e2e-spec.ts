@@ -119,3 +119,108 @@ describe('RFIs: drafts, opening, numbering and privacy', () => {
     expectError(await pm.get(`${url}?filters[colour]=red`), 422, 'validation_failed');
   });
 });
+
+describe('RFI replies and the rest of the workflow', () => {
+  let t: TestApp;
+  let api: ApiClient;
+  let sb: TrainingSandbox;
+  let url: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    api = t.client();
+    sb = await TrainingSandbox.create(api, 'rfi-workflow');
+    await sb.relaxLimits();
+    url = `/rest/v1.0/projects/${sb.project()}/rfis`;
+  });
+  afterAll(() => t.stop());
+
+  async function openRfi(assignees: string[]): Promise<Record<string, any>> {
+    const pm = await sb.as('gc_project_manager');
+    const res = await pm.post(url, {
+      subject: `Workflow ${Math.random()}`,
+      question: 'Which finish?',
+      rfi_manager_id: sb.userId('superintendent'),
+      assignee_ids: assignees.map((k) => sb.userId(k as never)),
+      draft: false,
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  it('keeps a draft reply to its author and changes nothing; submitting it moves court to the manager once every assignee answered', async () => {
+    const rfi = await openRfi(['architect', 'subcontractor']);
+    const arch = await sb.as('architect');
+    const draft = await arch.post(`${url}/${rfi.id}/replies`, { body: 'Use the satin finish.', draft: true });
+    expect(draft.status).toBe(201);
+    expect(draft.body).toMatchObject({ draft: true, official: false, created_by: { id: sb.userId('architect') } });
+    const pm = await sb.as('gc_project_manager');
+    expect((await pm.get(`${url}/${rfi.id}/replies`)).body).toEqual([]);
+    expect((await arch.get(`${url}/${rfi.id}/replies`)).body).toHaveLength(1);
+
+    const submitted = await arch.patch(`${url}/${rfi.id}/replies/${draft.body.id}`, { draft: false });
+    expect(submitted.status).toBe(200);
+    expect((await pm.get(`${url}/${rfi.id}`)).body.ball_in_court_role).toBe('Assignees');
+    const sub = await sb.as('subcontractor');
+    expect((await sub.post(`${url}/${rfi.id}/replies`, { body: 'Agreed.' })).status).toBe(201);
+    const after = await pm.get(`${url}/${rfi.id}`);
+    expect(after.body).toMatchObject({ ball_in_court_role: 'RFI Manager', ball_in_court: [{ id: sb.userId('superintendent') }] });
+    expectError(await sub.patch(`${url}/${rfi.id}/replies/${draft.body.id}`, { body: 'Hijack' }), 403, 'permission_denied');
+  });
+
+  it('refuses a reply from someone who is neither assignee nor manager, naming the item role', async () => {
+    const rfi = await openRfi(['architect']);
+    const sub = await sb.as('subcontractor');
+    const res = await sub.post(`${url}/${rfi.id}/replies`, { body: 'Me too' });
+    expectError(res, 403, 'permission_denied');
+    expect(res.body.error.details).toMatchObject({ action: 'rfis.respond', layer: 'item_role', need: ['assignee', 'rfi_manager'] });
+  });
+
+  it('marks an official reply, closes, refuses replies while closed, and reopens', async () => {
+    const rfi = await openRfi(['architect']);
+    const arch = await sb.as('architect');
+    const reply = await arch.post(`${url}/${rfi.id}/replies`, { body: 'Official answer.' });
+    const pm = await sb.as('gc_project_manager');
+    const official = await pm.post(`${url}/${rfi.id}/replies/${reply.body.id}/actions/mark_official`);
+    expect(official.status).toBe(200);
+    expect(official.body.official_reply).toMatchObject({ id: reply.body.id, body: 'Official answer.' });
+    expectError(await arch.post(`${url}/${rfi.id}/replies/${reply.body.id}/actions/mark_official`), 403, 'permission_denied');
+
+    const sup = await sb.as('superintendent');
+    const closed = await sup.post(`${url}/${rfi.id}/actions/close`);
+    expect(closed.body).toMatchObject({ status: 'closed', ball_in_court: [] });
+    const late = await arch.post(`${url}/${rfi.id}/replies`, { body: 'Late' });
+    expectError(late, 422, 'invalid_transition');
+    expect(late.body.error.details).toMatchObject({ from: 'closed', allowed: ['reopen'] });
+    expectError(await sup.post(`${url}/${rfi.id}/actions/close`), 422, 'invalid_transition');
+    expectError(await arch.post(`${url}/${rfi.id}/actions/reopen`), 403, 'permission_denied');
+    expect((await sup.post(`${url}/${rfi.id}/actions/reopen`)).body.status).toBe('open');
+  });
+
+  it('refuses a stale If-Match on close with 409 and changes nothing', async () => {
+    const rfi = await openRfi(['architect']);
+    const sup = await sb.as('superintendent');
+    const res = await sup.post(`${url}/${rfi.id}/actions/close`, undefined, { headers: { 'if-match': `"${rfi.version - 1 || 99}"` } });
+    expectError(res, 409, 'edit_conflict');
+    expect((await sup.get(`${url}/${rfi.id}`)).body.status).toBe('open');
+  });
+
+  it('loses none of 50 concurrent replies', async () => {
+    const rfi = await openRfi(['architect']);
+    const arch = await sb.as('architect');
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => arch.post(`${url}/${rfi.id}/replies`, { body: `Reply ${i}` })));
+    expect(answers.every((a) => a.status === 201)).toBe(true);
+    const listed = await arch.get(`${url}/${rfi.id}/replies`);
+    expect(listed.body).toHaveLength(50);
+    expect(new Set(listed.body.map((r: { id: number }) => r.id)).size).toBe(50);
+  });
+
+  it('lets only an Admin delete an RFI', async () => {
+    const rfi = await openRfi(['architect']);
+    const sup = await sb.as('superintendent');
+    expectError(await sup.delete(`${url}/${rfi.id}`), 403, 'permission_denied');
+    const pm = await sb.as('gc_project_manager');
+    expect((await pm.delete(`${url}/${rfi.id}`)).status).toBe(204);
+    expectError(await pm.get(`${url}/${rfi.id}`), 404, 'not_found');
+  });
+});

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ChangeLog } from '../changes/change-log.service';
+import { AppError } from '../common/errors';
+import type { Actor } from '../common/http/request-helpers';
+import { userRef } from '../directory/directory.mappers';
+import type { AccessSubject } from '../permissions/access-subject';
+import { CreateReplyDto, UpdateReplyDto } from './dto/reply.dto';
+import { Rfi, RfiReply } from './rfi.entities';
+import { RfisService } from './rfis.service';
+
+async function mapReplies(m: EntityManager, replies: RfiReply[]): Promise<Record<string, unknown>[]> {
+  const ids = [...new Set(replies.map((r) => r.createdById).filter((x): x is number => x !== null))];
+  const users: { id: number; name: string; email: string }[] = ids.length ? await m.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [ids]) : [];
+  const byId = new Map(users.map((u) => [u.id, userRef(u)]));
+  return replies.map((r) => ({
+    id: r.id,
+    body: r.body,
+    draft: r.draft,
+    official: r.official,
+    created_by: r.createdById ? (byId.get(r.createdById) ?? null) : null,
+    version: r.version,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+  }));
+}
+
+/** Replies to an RFI: drafts stay with their author; a submitted reply from every assignee sends court to the manager. */
+@Injectable()
+export class RfiRepliesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly rfis: RfisService,
+    private readonly changes: ChangeLog,
+  ) {}
+
+  async list(subject: AccessSubject, projectId: number, rfiId: number): Promise<Record<string, unknown>[]> {
+    await this.rfis.get(subject, projectId, rfiId);
+    const replies = await this.db
+      .getRepository(RfiReply)
+      .createQueryBuilder('r')
+      .where('r.rfiId = :rfiId', { rfiId })
+      .andWhere('(NOT r.draft OR r.createdById = :me)', { me: subject.userId })
+      .orderBy('r.id', 'ASC')
+      .getMany();
+    return mapReplies(this.db.manager, replies);
+  }
+
+  async create(subject: AccessSubject, projectId: number, rfiId: number, dto: CreateReplyDto, actor: Actor): Promise<Record<string, unknown>> {
+    const reply = await this.db.transaction(async (m) => {
+      const rfi = await this.openRfi(m, projectId, rfiId, 'reply to the RFI');
+      const row = await m.save(m.create(RfiReply, { rfiId, body: dto.body, draft: dto.draft ?? false, createdById: actor.userId }));
+      await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: 'create', actor });
+      if (!row.draft) await this.afterSubmit(m, rfi, subject, actor);
+      return row;
+    });
+    return (await mapReplies(this.db.manager, [reply]))[0];
+  }
+
+  /** Edits or submits (draft: false) the caller's own reply. */
+  async update(subject: AccessSubject, projectId: number, rfiId: number, replyId: number, dto: UpdateReplyDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
+    const reply = await this.db.transaction(async (m) => {
+      const rfi = await this.openRfi(m, projectId, rfiId, 'change a reply');
+      const row = await m.findOne(RfiReply, { where: { id: replyId, rfiId }, lock: { mode: 'pessimistic_write' } });
+      if (!row || (row.draft && row.createdById !== actor.userId)) throw AppError.notFound('Reply');
+      if (row.createdById !== actor.userId) {
+        throw new AppError('permission_denied', 'Only the author may change a reply.', { action: 'rfis.respond', layer: 'item_role', have: 'not the author', need: 'creator' });
+      }
+      if (expected !== undefined && expected !== row.version) {
+        throw new AppError('edit_conflict', `The reply was changed (now version ${row.version}, you sent ${expected}).`, { current_version: row.version, expected_version: expected });
+      }
+      if (dto.draft === true && !row.draft) throw AppError.invalidTransition('turn a submitted reply back into a draft', 'submitted', []);
+      const submitting = row.draft && dto.draft === false;
+      await m.update(RfiReply, { id: row.id }, { ...(dto.body !== undefined && { body: dto.body }), ...(dto.draft !== undefined && { draft: dto.draft }), version: row.version + 1 });
+      await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: 'update', actor });
+      if (submitting) await this.afterSubmit(m, rfi, subject, actor);
+      return m.findOneByOrFail(RfiReply, { id: row.id });
+    });
+    return (await mapReplies(this.db.manager, [reply]))[0];
+  }
+
+  /** `actions/mark_official`: a submitted reply becomes the RFI's official response. */
+  async markOfficial(subject: AccessSubject, projectId: number, rfiId: number, replyId: number, actor: Actor): Promise<Record<string, unknown>> {
+    await this.db.transaction(async (m) => {
+      const rfi = await m.findOne(Rfi, { where: { id: rfiId, projectId }, lock: { mode: 'pessimistic_write' } });
+      if (!rfi) throw AppError.notFound('RFI');
+      const reply = await m.findOneBy(RfiReply, { id: replyId, rfiId });
+      if (!reply || reply.draft) throw AppError.notFound('Reply');
+      await m.query('UPDATE rfi_replies SET official = (id = $2) WHERE rfi_id = $1', [rfiId, replyId]);
+      await m.update(Rfi, { id: rfiId }, { officialReplyId: replyId, version: rfi.version + 1 });
+      await this.changes.recordRow(m, Rfi, rfiId, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'update', actor });
+    });
+    return this.rfis.get(subject, projectId, rfiId);
+  }
+
+  private async openRfi(m: EntityManager, projectId: number, rfiId: number, what: string): Promise<Rfi> {
+    const rfi = await m.findOne(Rfi, { where: { id: rfiId, projectId }, lock: { mode: 'pessimistic_write' } });
+    if (!rfi) throw AppError.notFound('RFI');
+    if (rfi.status !== 'open') throw AppError.invalidTransition(what, rfi.status, rfi.status === 'closed' ? ['reopen'] : ['open']);
+    return rfi;
+  }
+
+  /** When every assignee has a submitted reply, court goes to the RFI manager. */
+  private async afterSubmit(m: EntityManager, rfi: Rfi, subject: AccessSubject, actor: Actor): Promise<void> {
+    const [{ waiting }] = await m.query(
+      `SELECT count(*)::int AS waiting FROM rfi_assignees a
+        WHERE a.rfi_id = $1 AND NOT EXISTS (SELECT 1 FROM rfi_replies r WHERE r.rfi_id = a.rfi_id AND r.created_by_id = a.user_id AND NOT r.draft)`,
+      [rfi.id],
+    );
+    const role = waiting === 0 ? 'RFI Manager' : 'Assignees';
+    if (role === rfi.ballInCourtRole) return;
+    await m.update(Rfi, { id: rfi.id }, { ballInCourtRole: role, version: rfi.version + 1 });
+    await this.changes.recordRow(m, Rfi, rfi.id, { companyId: subject.companyId, projectId: rfi.projectId, resource: 'RFIs', eventType: 'update', actor });
+  }
+}
