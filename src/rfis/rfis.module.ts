@@ -1,15 +1,28 @@
-import { Module } from '@nestjs/common';
+import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { ScenariosModule } from '../scenarios/scenarios.module';
+import { ScenariosService } from '../scenarios/scenarios.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Rfi, RfiAssignee, RfiDistribution, RfiReply } from './rfi.entities';
+import { ItemInDraftCause, ResponseNotSubmittedCause, RfiCauses } from './rfis.causes';
 import { RfisController } from './rfis.controller';
+import { responseNotSubmitted, rfiInDraft } from './rfis.scenarios';
 import { RfiRepliesService } from './rfi-replies.service';
 import { RfiPolicies, RfiRolePolicy, RfiViewPolicy } from './rfis.policies';
 import { RfisService } from './rfis.service';
 
-/** RFIs: drafts, opening and numbering, privacy (issue 5, first slice). */
+@Injectable()
+class RfiScenarios implements OnModuleInit {
+  constructor(private readonly scenarios: ScenariosService) {}
+
+  onModuleInit(): void {
+    this.scenarios.register(responseNotSubmitted, rfiInDraft);
+  }
+}
+
+/** RFIs: drafts, opening and numbering, replies, privacy, their causes and scenarios. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Rfi, RfiAssignee, RfiDistribution, RfiReply])],
-  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies],
+  imports: [TypeOrmModule.forFeature([Rfi, RfiAssignee, RfiDistribution, RfiReply]), ScenariosModule],
+  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies, ResponseNotSubmittedCause, ItemInDraftCause, RfiCauses, RfiScenarios],
   controllers: [RfisController],
   exports: [RfisService],
 })

@@ -1,0 +1,72 @@
+import type { Scenario, Symptom } from '../scenarios/scenario';
+import type { ScenarioContext } from '../scenarios/scenario-context';
+
+const rfis = (ctx: ScenarioContext) => `/rest/v1.0/projects/${ctx.project('first')}/rfis`;
+
+/** 7. RFI response missing for the team: the architect's reply was saved as a draft. */
+export const responseNotSubmitted: Scenario & { fixSteps: string[] } = {
+  key: 'rfi_response_not_submitted',
+  number: 7,
+  title: 'RFI response missing for the team: the reply was saved as a draft',
+  causes: ['response_not_submitted'],
+  fixSteps: ['The architect submits the draft reply.'],
+  async setup(ctx) {
+    const rfi = await ctx.as('gc_project_manager', 'POST', rfis(ctx), {
+      subject: 'Door hardware set 4',
+      question: 'Lever or knob on the stair doors?',
+      rfi_manager_id: ctx.userId('gc_project_manager'),
+      assignee_ids: [ctx.userId('architect')],
+      draft: false,
+    });
+    const reply = await ctx.as('architect', 'POST', `${rfis(ctx)}/${rfi.body.id}/replies`, { body: 'Lever handles, per ADA.', draft: true });
+    if (rfi.status !== 201 || reply.status !== 201) throw new Error(`setup failed: ${rfi.status}/${reply.status}`);
+    return { rfi_id: rfi.body.id, reply_id: reply.body.id };
+  },
+  async observe(ctx, state): Promise<Symptom> {
+    const replies = await ctx.as('gc_project_manager', 'GET', `${rfis(ctx)}/${state.rfi_id}/replies`);
+    const rfi = await ctx.as('gc_project_manager', 'GET', `${rfis(ctx)}/${state.rfi_id}`);
+    return {
+      present: (replies.body as unknown[]).length === 0,
+      description: "The project manager opens the RFI and sees no response from the architect.",
+      observed: { replies_seen: (replies.body as unknown[]).length, ball_in_court_role: rfi.body.ball_in_court_role },
+    };
+  },
+  diagnose: () => ({ project: 'first', persona: 'gc_project_manager', symptom: 'not_updating', tool: 'rfis' }),
+  async fix(ctx, state) {
+    const res = await ctx.as('architect', 'PATCH', `${rfis(ctx)}/${state.rfi_id}/replies/${state.reply_id}`, { draft: false });
+    return [`PATCH ${rfis(ctx)}/${state.rfi_id}/replies/${state.reply_id} {"draft": false} → ${res.status}`];
+  },
+};
+
+/** An RFI draft waiting on its manager: the subcontractor's question has not reached the architect. */
+export const rfiInDraft: Scenario & { fixSteps: string[] } = {
+  key: 'rfi_in_draft',
+  number: 19,
+  title: 'RFI not reaching the design team: still a draft waiting for its RFI manager',
+  causes: ['item_in_draft', 'awaiting_manager_review'],
+  fixSteps: ['The superintendent (RFI manager) reviews the draft and opens it.'],
+  async setup(ctx) {
+    const rfi = await ctx.as('subcontractor', 'POST', rfis(ctx), {
+      subject: 'Panel location in room 104',
+      question: 'Can panel LP-1 move to the east wall?',
+      rfi_manager_id: ctx.userId('superintendent'),
+      assignee_ids: [ctx.userId('architect')],
+    });
+    if (rfi.status !== 201) throw new Error(`setup failed: ${rfi.status}`);
+    return { rfi_id: rfi.body.id };
+  },
+  async observe(ctx, state): Promise<Symptom> {
+    const inCourt = await ctx.as('architect', 'GET', `${rfis(ctx)}?filters[ball_in_court_id]=${ctx.userId('architect')}`);
+    const listed = (inCourt.body as { id: number }[]).some((r) => r.id === state.rfi_id);
+    return {
+      present: !listed,
+      description: "The architect's list of RFIs in their court does not show the subcontractor's question.",
+      observed: { listed_for_architect: listed },
+    };
+  },
+  diagnose: () => ({ project: 'first', persona: 'subcontractor', symptom: 'not_visible', tool: 'rfis' }),
+  async fix(ctx, state) {
+    const res = await ctx.as('superintendent', 'POST', `${rfis(ctx)}/${state.rfi_id}/actions/open`);
+    return [`POST ${rfis(ctx)}/${state.rfi_id}/actions/open → ${res.status}`];
+  },
+};
