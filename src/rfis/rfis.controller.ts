@@ -7,7 +7,7 @@ import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
 import { CreateReplyDto, UpdateReplyDto } from './dto/reply.dto';
-import { CreateRfiDto } from './dto/rfi.dto';
+import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { RfiRepliesService } from './rfi-replies.service';
 import { RFI_LIST, RfisService } from './rfis.service';
 
@@ -35,6 +35,12 @@ export class RfisController {
   @Can('rfis.view', { item: 'rfi_id' })
   get(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number): Promise<Record<string, unknown>> {
     return this.rfis.get(req.access!.subject, projectOf(req), id);
+  }
+
+  @Patch(':rfi_id')
+  @Can('rfis.edit', { item: 'rfi_id' })
+  update(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number, @Body() dto: UpdateRfiDto): Promise<Record<string, unknown>> {
+    return this.rfis.update(req.access!.subject, projectOf(req), id, dto, versionOf(req, dto), actorOf(req));
   }
 
   @Post(':rfi_id/actions/close')

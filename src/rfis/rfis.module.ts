@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Rfi, RfiAssignee, RfiDistribution, RfiReply } from './rfi.entities';
 import { ItemInDraftCause, ResponseNotSubmittedCause, RfiCauses } from './rfis.causes';
 import { RfisController } from './rfis.controller';
-import { responseNotSubmitted, rfiInDraft } from './rfis.scenarios';
+import { privateRfiLink, responseNotSubmitted, rfiInDraft } from './rfis.scenarios';
 import { RfiRepliesService } from './rfi-replies.service';
 import { RfiPolicies, RfiRolePolicy, RfiViewPolicy } from './rfis.policies';
 import { RfisService } from './rfis.service';
@@ -15,7 +15,7 @@ class RfiScenarios implements OnModuleInit {
   constructor(private readonly scenarios: ScenariosService) {}
 
   onModuleInit(): void {
-    this.scenarios.register(responseNotSubmitted, rfiInDraft);
+    this.scenarios.register(responseNotSubmitted, privateRfiLink, rfiInDraft);
   }
 }
 

@@ -37,7 +37,7 @@ export class RfiViewPolicy implements ItemPolicy {
  */
 @Injectable()
 export class RfiRolePolicy implements ItemPolicy {
-  readonly actions = ['rfis.respond', 'rfis.close', 'rfis.reopen', 'rfis.mark_official'] as const;
+  readonly actions = ['rfis.respond', 'rfis.close', 'rfis.reopen', 'rfis.mark_official', 'rfis.edit'] as const;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -58,9 +58,22 @@ export class RfiRolePolicy implements ItemPolicy {
     if (decision.outcome === 'allowed') return { allowed: true };
     const roles: string[] = [];
     if (rfi.rfiManagerId === subject.userId) roles.push('rfi_manager');
+    if (rfi.createdById === subject.userId) roles.push('creator');
     const [assignee] = await this.db.query('SELECT 1 FROM rfi_assignees WHERE rfi_id = $1 AND user_id = $2', [rfi.id, subject.userId]);
     if (assignee) roles.push('assignee');
-    if (decision.roles.some((r) => roles.includes(r))) return { allowed: true, detail: `as the RFI's ${roles.join(' and ')}` };
+    const onlyWhen = decision.rule.roles?.onlyWhen;
+    if (decision.roles.some((r) => roles.includes(r))) {
+      if (onlyWhen && rfi.status !== onlyWhen) {
+        return {
+          allowed: false,
+          layer: 'item_state',
+          message: `As its ${decision.roles.join(' or ')} you may ${decision.rule.does} only while it is a ${onlyWhen}; RFI #${rfi.number ?? rfi.id} is ${rfi.status}. An Admin on RFIs can.`,
+          have: rfi.status,
+          need: onlyWhen,
+        };
+      }
+      return { allowed: true, detail: `as the RFI's ${roles.join(' and ')}` };
+    }
     return {
       allowed: false,
       layer: 'item_role',

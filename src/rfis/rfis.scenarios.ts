@@ -70,3 +70,38 @@ export const rfiInDraft: Scenario & { fixSteps: string[] } = {
     return [`POST ${rfis(ctx)}/${state.rfi_id}/actions/open → ${res.status}`];
   },
 };
+
+/** 9. Private RFI link opened by a subcontractor: 403 with an explanation. */
+export const privateRfiLink: Scenario & { fixSteps: string[] } = {
+  key: 'private_rfi_link',
+  number: 9,
+  title: 'Private RFI link opened by a subcontractor',
+  causes: ['direct_link_no_access'],
+  fixSteps: ['The project manager adds the subcontractor to the RFI’s distribution.'],
+  async setup(ctx) {
+    const rfi = await ctx.as('gc_project_manager', 'POST', rfis(ctx), {
+      subject: 'Change of electrical subcontractor scope',
+      question: 'Commercial terms for the added circuits.',
+      rfi_manager_id: ctx.userId('gc_project_manager'),
+      assignee_ids: [ctx.userId('owner_rep')],
+      private: true,
+      draft: false,
+    });
+    if (rfi.status !== 201) throw new Error(`setup failed: ${rfi.status}`);
+    await ctx.as('subcontractor', 'GET', `${rfis(ctx)}/${rfi.body.id}`);
+    return { rfi_id: rfi.body.id };
+  },
+  async observe(ctx, state): Promise<Symptom> {
+    const res = await ctx.as('subcontractor', 'GET', `${rfis(ctx)}/${state.rfi_id}`);
+    return {
+      present: res.status === 403,
+      description: 'The subcontractor follows a link to the RFI and is refused.',
+      observed: { status: res.status, code: res.body?.error?.code ?? null, message: res.body?.error?.message ?? null },
+    };
+  },
+  diagnose: () => ({ project: 'first', persona: 'subcontractor', symptom: 'denied' }),
+  async fix(ctx, state) {
+    const res = await ctx.as('gc_project_manager', 'PATCH', `${rfis(ctx)}/${state.rfi_id}`, { distribution_ids: [ctx.userId('subcontractor')] });
+    return [`PATCH ${rfis(ctx)}/${state.rfi_id} {"distribution_ids": [subcontractor]} → ${res.status}`];
+  },
+};

@@ -7,7 +7,7 @@ import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page } from '../common/pagination';
 import type { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
-import { CreateRfiDto } from './dto/rfi.dto';
+import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { Rfi } from './rfi.entities';
 import { rfiVisibility, viewerOf } from './rfi-visibility';
 import { loadPeople, mapRfi } from './rfis.mapper';
@@ -174,6 +174,39 @@ export class RfisService {
     return this.get(subject, projectId, id);
   }
 
+  /** PATCH: edit fields, people and privacy (Admin; a Standard creator while the RFI is a draft, settled by the item policy). */
+  async update(subject: AccessSubject, projectId: number, id: number, dto: UpdateRfiDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
+    if (dto.due_date !== undefined && (Number.isNaN(Date.parse(dto.due_date)) || dto.due_date < today())) {
+      throw AppError.field('due_date', 'must be a valid date, today or later');
+    }
+    await this.db.transaction(async (m) => {
+      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
+      if (!rfi) throw AppError.notFound('RFI');
+      if (expected !== undefined && expected !== rfi.version) {
+        throw new AppError('edit_conflict', `The RFI was changed by someone else (now version ${rfi.version}, you sent ${expected}).`, { current_version: rfi.version, expected_version: expected });
+      }
+      if (rfi.status === 'closed') throw AppError.invalidTransition('edit the RFI', 'closed', ['reopen']);
+      await this.checkMembers(m, projectId, dto);
+      await m.update(Rfi, { id }, {
+        ...(dto.subject !== undefined && { subject: dto.subject }),
+        ...(dto.question !== undefined && { question: dto.question }),
+        ...(dto.rfi_manager_id !== undefined && { rfiManagerId: dto.rfi_manager_id }),
+        ...(dto.private !== undefined && { private: dto.private }),
+        ...(dto.due_date !== undefined && { dueDate: dto.due_date }),
+        ...(dto.cost_impact !== undefined && { costImpact: { status: dto.cost_impact.status, value: dto.cost_impact.value ?? null } }),
+        ...(dto.schedule_impact !== undefined && { scheduleImpact: { status: dto.schedule_impact.status, value: dto.schedule_impact.value ?? null } }),
+        version: rfi.version + 1,
+      });
+      for (const [table, ids] of [['rfi_assignees', dto.assignee_ids], ['rfi_distribution', dto.distribution_ids]] as const) {
+        if (ids === undefined) continue;
+        await m.query(`DELETE FROM ${table} WHERE rfi_id = $1`, [id]);
+        for (const userId of new Set(ids)) await m.query(`INSERT INTO ${table} (rfi_id, user_id) VALUES ($1, $2)`, [id, userId]);
+      }
+      await this.changes.recordRow(m, Rfi, id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'update', actor });
+    });
+    return this.get(subject, projectId, id);
+  }
+
   /** `actions/close` (open → closed) and `actions/reopen` (closed → open, back to the assignees). */
   async setClosed(subject: AccessSubject, projectId: number, id: number, close: boolean, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     await this.db.transaction(async (m) => {
@@ -225,7 +258,7 @@ export class RfisService {
   }
 
   /** The manager, assignees, distribution and received-from must be active members of the project. */
-  private async checkMembers(m: EntityManager, projectId: number, dto: CreateRfiDto): Promise<void> {
+  private async checkMembers(m: EntityManager, projectId: number, dto: Pick<CreateRfiDto, 'rfi_manager_id' | 'assignee_ids' | 'distribution_ids' | 'received_from_id'>): Promise<void> {
     const fields: [string, number[]][] = [
       ['rfi_manager_id', dto.rfi_manager_id ? [dto.rfi_manager_id] : []],
       ['assignee_ids', dto.assignee_ids ?? []],

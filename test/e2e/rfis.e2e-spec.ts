@@ -215,6 +215,23 @@ describe('RFI replies and the rest of the workflow', () => {
     expect(new Set(listed.body.map((r: { id: number }) => r.id)).size).toBe(50);
   });
 
+  it('lets a Standard creator edit their own draft only, and an Admin any RFI; a stale version is 409', async () => {
+    const sub = await sb.as('subcontractor');
+    const draft = await sub.post(url, { subject: 'Draft to edit', question: 'q', rfi_manager_id: sb.userId('superintendent') });
+    const edited = await sub.patch(`${url}/${draft.body.id}`, { subject: 'Draft, edited', version: draft.body.version });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ subject: 'Draft, edited', version: draft.body.version + 1 });
+    expectError(await sub.patch(`${url}/${draft.body.id}`, { subject: 'stale', version: draft.body.version }), 409, 'edit_conflict');
+    const sup = await sb.as('superintendent');
+    await sup.post(`${url}/${draft.body.id}/actions/open`);
+    const late = await sub.patch(`${url}/${draft.body.id}`, { subject: 'After opening' });
+    expectError(late, 403, 'permission_denied');
+    expect(late.body.error.details).toMatchObject({ action: 'rfis.edit', layer: 'item_state', have: 'open', need: 'draft' });
+    const pm = await sb.as('gc_project_manager');
+    expect((await pm.patch(`${url}/${draft.body.id}`, { distribution_ids: [sb.userId('owner_rep')] })).body.distribution).toEqual([expect.objectContaining({ id: sb.userId('owner_rep') })]);
+    expectError(await pm.patch(`${url}/${draft.body.id}`, { assignee_ids: [999999] }), 422, 'validation_failed');
+  });
+
   it('lets only an Admin delete an RFI', async () => {
     const rfi = await openRfi(['architect']);
     const sup = await sb.as('superintendent');

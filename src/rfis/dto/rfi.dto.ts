@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IdField, NameField } from '../../directory/dto/common-fields';
 import { IMPACT_STATUSES } from '../rfi.entities';
 
@@ -22,4 +22,17 @@ export class CreateRfiDto {
   @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'due_date must be YYYY-MM-DD' }) due_date?: string;
   @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) cost_impact?: ImpactDto;
   @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) schedule_impact?: ImpactDto;
+}
+
+export class UpdateRfiDto {
+  @ApiPropertyOptional() @IsOptional() @NameField() subject?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20_000) question?: string;
+  @ApiPropertyOptional() @IsOptional() @IdField() rfi_manager_id?: number;
+  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IdField({ each: true }) assignee_ids?: number[];
+  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IdField({ each: true }) distribution_ids?: number[];
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'due_date must be YYYY-MM-DD' }) due_date?: string;
+  @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) cost_impact?: ImpactDto;
+  @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) schedule_impact?: ImpactDto;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
 }
