@@ -6,6 +6,7 @@ import { Rfi, RfiAssignee, RfiDistribution, RfiReply } from './rfi.entities';
 import { ItemInDraftCause, ResponseNotSubmittedCause, RfiCauses } from './rfis.causes';
 import { RfisController } from './rfis.controller';
 import { privateRfiLink, responseNotSubmitted, rfiInDraft } from './rfis.scenarios';
+import { RfisSeed } from './rfis.seed';
 import { RfiRepliesService } from './rfi-replies.service';
 import { RfiPolicies, RfiRolePolicy, RfiViewPolicy } from './rfis.policies';
 import { RfisService } from './rfis.service';
@@ -22,7 +23,7 @@ class RfiScenarios implements OnModuleInit {
 /** RFIs: drafts, opening and numbering, replies, privacy, their causes and scenarios. */
 @Module({
   imports: [TypeOrmModule.forFeature([Rfi, RfiAssignee, RfiDistribution, RfiReply]), ScenariosModule],
-  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies, ResponseNotSubmittedCause, ItemInDraftCause, RfiCauses, RfiScenarios],
+  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies, ResponseNotSubmittedCause, ItemInDraftCause, RfiCauses, RfiScenarios, RfisSeed],
   controllers: [RfisController],
   exports: [RfisService],
 })

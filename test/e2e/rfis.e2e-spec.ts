@@ -23,8 +23,8 @@ describe('RFIs: drafts, opening, numbering and privacy', () => {
   it('opens an RFI created by an Admin: numbered, due in the project’s business days, in the assignees’ court', async () => {
     const pm = await sb.as('gc_project_manager');
     const res = await pm.post(url, {
-      subject: 'Beam size at grid C4',
-      question: 'Drawing S-201 shows W12x26; the schedule shows W12x30. Which governs?',
+      subject: 'Stair stringer size at grid K9',
+      question: 'Drawing S-301 shows C10; the schedule shows C12. Which governs?',
       rfi_manager_id: sb.userId('gc_project_manager'),
       assignee_ids: [sb.userId('architect')],
       distribution_ids: [sb.userId('owner_rep')],
@@ -81,6 +81,27 @@ describe('RFIs: drafts, opening, numbering and privacy', () => {
     expect(diagnosis.body.findings[0]).toMatchObject({ cause: 'direct_link_no_access' });
   });
 
+  it('seeds the training RFIs for each persona to see as the rules say, and a reset gives them back', async () => {
+    const fresh = await TrainingSandbox.create(api, 'rfi-seeds');
+    await fresh.relaxLimits();
+    const list = async (key: Parameters<TrainingSandbox['as']>[0]) =>
+      ((await (await fresh.as(key)).get(`/rest/v1.0/projects/${fresh.project()}/rfis?per_page=100`)).body as { subject: string; status: string; private: boolean; overdue: boolean; official_reply: unknown }[]);
+    const pm = await list('gc_project_manager');
+    expect(pm.map((r) => r.status).sort()).toEqual(['closed', 'draft', 'open', 'open', 'open']);
+    expect(pm.some((r) => r.overdue)).toBe(true);
+    expect(pm.find((r) => r.status === 'closed')?.official_reply).toMatchObject({ body: expect.stringContaining('1200 mm') });
+    const sub = await list('subcontractor');
+    expect(sub.some((r) => r.private)).toBe(false);
+    expect(sub.some((r) => r.status === 'draft')).toBe(true);
+    const arch = await list('architect');
+    expect(arch.some((r) => r.status === 'draft')).toBe(false);
+    const before = (await (await fresh.as('gc_project_manager')).get(`/rest/v1.0/projects/${fresh.project()}/rfis?sort=id`)).body.map((r: { id: number }) => r.id);
+    await api.post(`/_sim/sandboxes/${fresh.info.id}/actions/reset`);
+    fresh.forget('gc_project_manager');
+    const after = (await (await fresh.as('gc_project_manager')).get(`/rest/v1.0/projects/${fresh.project()}/rfis?sort=id`)).body.map((r: { id: number }) => r.id);
+    expect(after).toEqual(before);
+  });
+
   it('numbers concurrently opened RFIs sequentially, never twice', async () => {
     const pm = await sb.as('gc_project_manager');
     const answers = await Promise.all(
@@ -114,8 +135,8 @@ describe('RFIs: drafts, opening, numbering and privacy', () => {
     const inCourt = await pm.get(`${url}?filters[ball_in_court_id]=${sb.userId('architect')}`);
     expect(inCourt.body.length).toBeGreaterThan(0);
     expect(inCourt.body.every((r: { ball_in_court: { id: number }[] }) => r.ball_in_court.some((u) => u.id === sb.userId('architect')))).toBe(true);
-    const found = await pm.get(`${url}?filters[query]=C4`);
-    expect(found.body.map((r: { subject: string }) => r.subject)).toEqual(['Beam size at grid C4']);
+    const found = await pm.get(`${url}?filters[query]=K9`);
+    expect(found.body.map((r: { subject: string }) => r.subject)).toEqual(['Stair stringer size at grid K9']);
     expectError(await pm.get(`${url}?filters[colour]=red`), 422, 'validation_failed');
   });
 });
