@@ -3,9 +3,9 @@ import { ScenariosModule } from '../scenarios/scenarios.module';
 import { ScenariosService } from '../scenarios/scenarios.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Rfi, RfiAssignee, RfiDistribution, RfiReply } from './rfi.entities';
-import { ItemInDraftCause, ResponseNotSubmittedCause, RfiCauses } from './rfis.causes';
+import { FilteredOutCause, ItemInDraftCause, ResponseNotSubmittedCause, RfiCauses } from './rfis.causes';
 import { RfisController } from './rfis.controller';
-import { privateRfiLink, responseNotSubmitted, rfiInDraft } from './rfis.scenarios';
+import { privateRfiLink, responseNotSubmitted, rfiFilteredOut, rfiInDraft } from './rfis.scenarios';
 import { RfisSeed } from './rfis.seed';
 import { RfiRepliesService } from './rfi-replies.service';
 import { RfiPolicies, RfiRolePolicy, RfiViewPolicy } from './rfis.policies';
@@ -16,14 +16,14 @@ class RfiScenarios implements OnModuleInit {
   constructor(private readonly scenarios: ScenariosService) {}
 
   onModuleInit(): void {
-    this.scenarios.register(responseNotSubmitted, privateRfiLink, rfiInDraft);
+    this.scenarios.register(responseNotSubmitted, rfiFilteredOut, privateRfiLink, rfiInDraft);
   }
 }
 
 /** RFIs: drafts, opening and numbering, replies, privacy, their causes and scenarios. */
 @Module({
   imports: [TypeOrmModule.forFeature([Rfi, RfiAssignee, RfiDistribution, RfiReply]), ScenariosModule],
-  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies, ResponseNotSubmittedCause, ItemInDraftCause, RfiCauses, RfiScenarios, RfisSeed],
+  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies, ResponseNotSubmittedCause, ItemInDraftCause, FilteredOutCause, RfiCauses, RfiScenarios, RfisSeed],
   controllers: [RfisController],
   exports: [RfisService],
 })

@@ -105,3 +105,42 @@ export const privateRfiLink: Scenario & { fixSteps: string[] } = {
     return [`PATCH ${rfis(ctx)}/${state.rfi_id} {"distribution_ids": [subcontractor]} → ${res.status}`];
   },
 };
+
+/** 8. RFI "disappeared" after an update: it was closed, and the list is filtered to open RFIs. */
+export const rfiFilteredOut: Scenario & { fixSteps: string[] } = {
+  key: 'rfi_filtered_out',
+  number: 8,
+  title: 'RFI "disappeared" after an update: hidden by a list filter',
+  causes: ['filtered_out'],
+  fixSteps: ['The project manager clears the status filter of the RFI list.'],
+  async setup(ctx) {
+    const rfi = await ctx.as('gc_project_manager', 'POST', rfis(ctx), {
+      subject: 'Curtain wall anchor embed',
+      question: 'Is the embed plate at level 3 acceptable at 150 mm from the slab edge?',
+      rfi_manager_id: ctx.userId('superintendent'),
+      assignee_ids: [ctx.userId('architect')],
+      draft: false,
+    });
+    const filter = 'filters[status]=open';
+    const before = await ctx.as('gc_project_manager', 'GET', `${rfis(ctx)}?${filter}&per_page=1000`);
+    const closed = await ctx.as('superintendent', 'POST', `${rfis(ctx)}/${rfi.body.id}/actions/close`);
+    if (rfi.status !== 201 || closed.status !== 200 || !(before.body as { id: number }[]).some((r) => r.id === rfi.body.id)) throw new Error('setup failed');
+    return { rfi_id: rfi.body.id, filter };
+  },
+  async observe(ctx, state): Promise<Symptom> {
+    const res = await ctx.as('gc_project_manager', 'GET', `${rfis(ctx)}?${state.filter}&per_page=1000`);
+    const listed = (res.body as { id: number }[]).some((r) => r.id === state.rfi_id);
+    return {
+      present: !listed,
+      description: 'The project manager reloads the RFI list and the RFI is gone.',
+      observed: { list: `GET ${rfis(ctx)}?${state.filter}`, listed },
+    };
+  },
+  diagnose: () => ({ project: 'first', persona: 'gc_project_manager', symptom: 'not_visible', tool: 'rfis' }),
+  async fix(ctx, state) {
+    // The user's list view changes: the next look is without the status filter.
+    state.filter = 'sort=-id';
+    const res = await ctx.as('gc_project_manager', 'GET', `${rfis(ctx)}?${state.filter}&per_page=1000`);
+    return [`GET ${rfis(ctx)} without filters[status] → ${res.status}`];
+  },
+};

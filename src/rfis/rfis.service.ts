@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
@@ -25,7 +28,34 @@ export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 
   sorts: ['number', 'id', 'due_date', 'created_at', 'subject'],
   defaultSort: 'id',
 };
-type RfiListQuery = ListQuery<keyof typeof RFI_LIST.filters, (typeof RFI_LIST.sorts)[number]>;
+export type RfiListQuery = ListQuery<keyof typeof RFI_LIST.filters, (typeof RFI_LIST.sorts)[number]>;
+
+export interface FilterClause {
+  name: string;
+  value: unknown;
+  sql: (param: string) => string;
+}
+
+/** The list filters as SQL on `r` (rfis), one clause per filter, so diagnose can tell which one hides an RFI. */
+export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
+  const out: FilterClause[] = [];
+  const add = (name: string, value: unknown, sql: (p: string) => string) => {
+    if (value !== undefined) out.push({ name, value, sql });
+  };
+  add('status', f.status, (p) => `r.status = ${p}`);
+  add('rfi_manager_id', f.rfi_manager_id, (p) => `r.rfi_manager_id = ${p}`);
+  add('private', f.private, (p) => `r.private = ${p}`);
+  add('assignee_id', f.assignee_id, (p) => `EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})`);
+  add(
+    'ball_in_court_id',
+    f.ball_in_court_id,
+    (p) => `((r.ball_in_court_role = 'RFI Manager' AND r.rfi_manager_id = ${p}) OR (r.ball_in_court_role = 'Creator' AND r.created_by_id = ${p})
+      OR (r.ball_in_court_role = 'Assignees' AND EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})))`,
+  );
+  add('overdue', f.overdue, (p) => `((r.status = 'open' AND r.due_date < CURRENT_DATE) = ${p})`);
+  add('query', f.query === undefined ? undefined : `%${String(f.query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`, (p) => `(r.subject ILIKE ${p} OR r.question ILIKE ${p} OR r.number::text ILIKE ${p})`);
+  return out;
+}
 
 /** `n` business days (Monday to Friday) after `from`, as YYYY-MM-DD. */
 export function addBusinessDays(from: Date, n: number): string {
@@ -47,29 +77,23 @@ export class RfisService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly changes: ChangeLog,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
+  /** The filters a user last listed a project's RFIs with (diagnose: filtered_out). */
+  lastFiltersKey(companyId: number, userId: number, projectId: number): string {
+    return `${this.config.redisPrefix}:lastlist:rfis:${companyId}:${userId}:${projectId}`;
+  }
+
   async list(subject: AccessSubject, projectId: number, q: RfiListQuery): Promise<Page<Record<string, unknown>>> {
+    this.redis.set(this.lastFiltersKey(subject.companyId, subject.userId, projectId), JSON.stringify(q.filters), 'EX', 86_400).catch(() => undefined);
     const params: unknown[] = [projectId];
     const where: string[] = ['r.project_id = $1'];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    const f = q.filters;
-    if (f.status !== undefined) add((p) => `r.status = ${p}`, f.status);
-    if (f.rfi_manager_id !== undefined) add((p) => `r.rfi_manager_id = ${p}`, f.rfi_manager_id);
-    if (f.private !== undefined) add((p) => `r.private = ${p}`, f.private);
-    if (f.assignee_id !== undefined) add((p) => `EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})`, f.assignee_id);
-    if (f.ball_in_court_id !== undefined) {
-      add(
-        (p) => `((r.ball_in_court_role = 'RFI Manager' AND r.rfi_manager_id = ${p}) OR (r.ball_in_court_role = 'Creator' AND r.created_by_id = ${p})
-          OR (r.ball_in_court_role = 'Assignees' AND EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})))`,
-        f.ball_in_court_id,
-      );
+    for (const clause of filterClauses(q.filters)) {
+      params.push(clause.value);
+      where.push(clause.sql(`$${params.length}`));
     }
-    if (f.overdue !== undefined) add((p) => `((r.status = 'open' AND r.due_date < CURRENT_DATE) = ${p})`, f.overdue);
-    if (f.query !== undefined) add((p) => `(r.subject ILIKE ${p} OR r.question ILIKE ${p} OR r.number::text ILIKE ${p})`, `%${String(f.query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const visible = rfiVisibility('r', viewerOf(subject), params.length + 1);
     params.push(...visible.params);
     where.push(visible.sql);

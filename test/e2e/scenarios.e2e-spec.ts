@@ -20,7 +20,7 @@ describe('the scenario catalogue', () => {
     for (const s of catalogue) expect(s).toEqual({ key: expect.any(String), number: expect.any(Number), title: expect.any(String), causes: expect.any(Array) });
   });
 
-  const keys = ['private_rfi_link', 'rfi_response_not_submitted', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
+  const keys = ['private_rfi_link', 'rfi_response_not_submitted', 'rfi_filtered_out', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
 
   it.each(keys)('%s: shows the symptom, names the cause, and is resolved by its fix', async (key) => {
     const scenario = catalogue.find((s) => s.key === key)!;
