@@ -6,6 +6,7 @@ import { SandboxesService } from '../src/sandboxes/sandboxes.service';
 import { guardBench } from './guard.bench';
 import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
+import { rfiListBench } from './rfis.bench';
 import { freshDatabase } from './support';
 
 /** `npm run bench`: every benchmark, each a ratio against a baseline measured in this same run. */
@@ -52,6 +53,12 @@ async function main(): Promise<void> {
   }
   if (want('resolver')) {
     out.push(...(await resolverBench(app, sb.company_id, sb.projects[0].id)), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('rfis')) {
+    const pmUser = (sb as unknown as { personas: { key: string; user_id: number }[] }).personas.find((p) => p.key === 'gc_project_manager')!.user_id;
+    out.push(...(await rfiListBench(app, base, sb.company_id, sb.projects[1].id, pmUser, login.access_token, seconds)), '');
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   }

@@ -100,15 +100,27 @@ export class RfisService {
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
     const sql = `FROM rfis r WHERE ${where.join(' AND ')}`;
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${sql}`, params);
-    const ids: { id: number }[] = await this.db.query(
-      `SELECT r.id ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
+    // One query for the page's rows, turned into entities by the column metadata (no second fetch by id).
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT r.* ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
       params,
     );
-    const rows = ids.length ? await this.db.getRepository(Rfi).createQueryBuilder('r').whereInIds(ids.map((i) => i.id)).getMany() : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const ordered = ids.map((i) => byId.get(i.id)!).filter(Boolean);
+    const ordered = rows.map((row) => this.hydrate(row));
     const people = await loadPeople(this.db, ordered);
     return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);
+  }
+
+  private hydrate(row: Record<string, unknown>): Rfi {
+    const rfi = new Rfi();
+    for (const column of this.db.getMetadata(Rfi).columns) {
+      let value = row[column.databaseName];
+      // pg answers a date column as a local-midnight Date; the entity (like TypeORM) keeps YYYY-MM-DD.
+      if (column.type === 'date' && value instanceof Date) {
+        value = `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`;
+      }
+      (rfi as unknown as Record<string, unknown>)[column.propertyName] = value;
+    }
+    return rfi;
   }
 
   /** One RFI as the viewer may see it: 404 when it is not in the project, 403 when it is private to others. */
