@@ -2,10 +2,9 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { from, map, mergeMap, Observable, of } from 'rxjs';
+import { keep, KeptAnswer, replay } from '../common/http/kept-answer';
 import { REDIS } from '../redis/redis.module';
 import { deviceKeyOf, DevicesService } from './devices.service';
-
-const KEPT = ['total', 'per-page', 'link', 'etag'];
 
 /**
  * What a device reads: the answer it has as of its last sync (X-Synced-At), or
@@ -35,20 +34,13 @@ export class DeviceView implements NestInterceptor {
         return from(this.redis.get(storeKey).catch(() => null)).pipe(
           mergeMap((raw) => {
             if (raw) {
-              const kept = JSON.parse(raw) as { body: unknown; headers: Record<string, string> };
-              for (const [k, v] of Object.entries(kept.headers)) void reply.header(k, v);
               void reply.header('X-Device-View', 'synced');
-              return of(kept.body);
+              return of(replay(reply, JSON.parse(raw) as KeptAnswer));
             }
             return next.handle().pipe(
               map((body) => {
-                const headers: Record<string, string> = {};
-                for (const h of KEPT) {
-                  const v = reply.getHeader(h);
-                  if (v !== undefined) headers[h] = String(v);
-                }
                 void reply.header('X-Device-View', 'live');
-                this.redis.set(storeKey, JSON.stringify({ body, headers }), 'EX', 7 * 86400).catch(() => undefined);
+                this.redis.set(storeKey, JSON.stringify(keep(reply, body)), 'EX', 7 * 86400).catch(() => undefined);
                 return body;
               }),
             );

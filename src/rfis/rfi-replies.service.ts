@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
+import { editConflict, lockForEdit } from '../database/versioning';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { userRef } from '../directory/directory.mappers';
@@ -67,9 +68,7 @@ export class RfiRepliesService {
       if (row.createdById !== actor.userId) {
         throw new AppError('permission_denied', 'Only the author may change a reply.', { action: 'rfis.respond', layer: 'item_role', have: 'not the author', need: 'creator' });
       }
-      if (expected !== undefined && expected !== row.version) {
-        throw new AppError('edit_conflict', `The reply was changed (now version ${row.version}, you sent ${expected}).`, { current_version: row.version, expected_version: expected });
-      }
+      if (expected !== undefined && expected !== row.version) throw editConflict('The reply', row.version, expected);
       if (dto.draft === true && !row.draft) throw AppError.invalidTransition('turn a submitted reply back into a draft', 'submitted', []);
       const submitting = row.draft && dto.draft === false;
       await m.update(RfiReply, { id: row.id }, { ...(dto.body !== undefined && { body: dto.body }), ...(dto.draft !== undefined && { draft: dto.draft }), version: row.version + 1 });
@@ -83,8 +82,7 @@ export class RfiRepliesService {
   /** `actions/mark_official`: a submitted reply becomes the RFI's official response. */
   async markOfficial(subject: AccessSubject, projectId: number, rfiId: number, replyId: number, actor: Actor): Promise<Record<string, unknown>> {
     await this.db.transaction(async (m) => {
-      const rfi = await m.findOne(Rfi, { where: { id: rfiId, projectId }, lock: { mode: 'pessimistic_write' } });
-      if (!rfi) throw AppError.notFound('RFI');
+      const rfi = await lockForEdit(m, Rfi, { id: rfiId, projectId }, 'RFI', undefined);
       const reply = await m.findOneBy(RfiReply, { id: replyId, rfiId });
       if (!reply || reply.draft) throw AppError.notFound('Reply');
       await m.query('UPDATE rfi_replies SET official = (id = $2) WHERE rfi_id = $1', [rfiId, replyId]);
@@ -95,8 +93,7 @@ export class RfiRepliesService {
   }
 
   private async openRfi(m: EntityManager, projectId: number, rfiId: number, what: string): Promise<Rfi> {
-    const rfi = await m.findOne(Rfi, { where: { id: rfiId, projectId }, lock: { mode: 'pessimistic_write' } });
-    if (!rfi) throw AppError.notFound('RFI');
+    const rfi = await lockForEdit(m, Rfi, { id: rfiId, projectId }, 'RFI', undefined);
     if (rfi.status !== 'open') throw AppError.invalidTransition(what, rfi.status, rfi.status === 'closed' ? ['reopen'] : ['open']);
     return rfi;
   }

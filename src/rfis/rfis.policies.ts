@@ -2,9 +2,22 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
+import type { AccessSubject } from '../permissions/access-subject';
 import { ItemPolicy, ItemPolicyContext, ItemPolicyRegistry, ItemVerdict } from '../permissions/item-policy';
 import { Rfi } from './rfi.entities';
 import { RfisService } from './rfis.service';
+
+/** The privacy and draft rules as a verdict (the refusal the service would raise, as the guard reports it). */
+async function visibility(rfis: RfisService, subject: AccessSubject, rfi: Rfi): Promise<ItemVerdict> {
+  try {
+    await rfis.assertVisible(subject, rfi);
+    return { allowed: true };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const d = err.details as { layer: 'item_role' | 'item_state'; have: unknown; need: unknown };
+    return { allowed: false, layer: d.layer, message: err.message, have: d.have, need: d.need };
+  }
+}
 
 /** rfis.view on one RFI: the privacy and draft rules (layers 8–9); lists apply the same rule in their query. */
 @Injectable()
@@ -20,14 +33,7 @@ export class RfiViewPolicy implements ItemPolicy {
     if (itemId === null || !subject.project) return { allowed: true };
     const rfi = await this.db.getRepository(Rfi).findOneBy({ id: itemId, projectId: subject.project.projectId });
     if (!rfi) return { allowed: true }; // the route answers 404
-    try {
-      await this.rfis.assertVisible(subject, rfi);
-      return { allowed: true };
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const d = err.details as { layer: 'item_role' | 'item_state'; have: unknown; need: unknown };
-      return { allowed: false, layer: d.layer, message: err.message, have: d.have, need: d.need };
-    }
+    return visibility(this.rfis, subject, rfi);
   }
 }
 
@@ -48,13 +54,8 @@ export class RfiRolePolicy implements ItemPolicy {
     if (itemId === null || !subject.project) return { allowed: true };
     const rfi = await this.db.getRepository(Rfi).findOneBy({ id: itemId, projectId: subject.project.projectId });
     if (!rfi) return { allowed: true }; // the route answers 404
-    try {
-      await this.rfis.assertVisible(subject, rfi);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const d = err.details as { layer: 'item_role' | 'item_state'; have: unknown; need: unknown };
-      return { allowed: false, layer: d.layer, message: err.message, have: d.have, need: d.need };
-    }
+    const seen = await visibility(this.rfis, subject, rfi);
+    if (!seen.allowed) return seen;
     if (decision.outcome === 'allowed') return { allowed: true };
     const roles: string[] = [];
     if (rfi.rfiManagerId === subject.userId) roles.push('rfi_manager');

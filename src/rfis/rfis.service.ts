@@ -10,8 +10,9 @@ import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page } from '../common/pagination';
 import type { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
+import { editConflict, lockForEdit } from '../database/versioning';
 import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
-import { Rfi } from './rfi.entities';
+import { BallInCourtRole, Rfi } from './rfi.entities';
 import { rfiVisibility, viewerOf } from './rfi-visibility';
 import { loadPeople, mapRfi } from './rfis.mapper';
 
@@ -165,7 +166,6 @@ export class RfisService {
     if (errors.length) throw AppError.validation(errors);
     const created = await this.db.transaction(async (m) => {
       await this.checkMembers(m, projectId, dto);
-      const [project] = await m.query('SELECT settings FROM projects WHERE id = $1', [projectId]);
       const rfi = await m.save(
         m.create(Rfi, {
           companyId: subject.companyId,
@@ -185,7 +185,7 @@ export class RfisService {
       );
       for (const userId of new Set(dto.assignee_ids ?? [])) await m.query('INSERT INTO rfi_assignees (rfi_id, user_id) VALUES ($1, $2)', [rfi.id, userId]);
       for (const userId of new Set(dto.distribution_ids ?? [])) await m.query('INSERT INTO rfi_distribution (rfi_id, user_id) VALUES ($1, $2)', [rfi.id, userId]);
-      if (!draft) await this.openIn(m, rfi, (project?.settings?.rfi_due_days as number | undefined) ?? 7);
+      if (!draft) await this.openIn(m, rfi);
       await this.changes.recordRow(m, Rfi, rfi.id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'create', actor });
       return rfi.id;
     });
@@ -195,16 +195,12 @@ export class RfisService {
   /** `actions/open`: a draft gets its number (sequential per project, never reused) and goes to the assignees. */
   async open(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     await this.db.transaction(async (m) => {
-      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
-      if (!rfi) throw AppError.notFound('RFI');
+      const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', undefined);
       await this.assertVisible(subject, rfi, m);
-      if (expected !== undefined && expected !== rfi.version) {
-        throw new AppError('edit_conflict', `The RFI was changed by someone else (now version ${rfi.version}, you sent ${expected}).`, { current_version: rfi.version, expected_version: expected });
-      }
+      if (expected !== undefined && expected !== rfi.version) throw editConflict('RFI', rfi.version, expected);
       if (rfi.status !== 'draft') throw AppError.invalidTransition('open the RFI', rfi.status, rfi.status === 'closed' ? ['reopen'] : ['close']);
       if (!rfi.rfiManagerId) throw AppError.field('rfi_manager_id', 'must be set before the RFI is opened');
-      const [project] = await m.query('SELECT settings FROM projects WHERE id = $1', [projectId]);
-      await this.openIn(m, rfi, (project?.settings?.rfi_due_days as number | undefined) ?? 7);
+      await this.openIn(m, rfi);
       await this.changes.recordRow(m, Rfi, rfi.id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'update', actor });
     });
     return this.get(subject, projectId, id);
@@ -216,11 +212,7 @@ export class RfisService {
       throw AppError.field('due_date', 'must be a valid date, today or later');
     }
     await this.db.transaction(async (m) => {
-      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
-      if (!rfi) throw AppError.notFound('RFI');
-      if (expected !== undefined && expected !== rfi.version) {
-        throw new AppError('edit_conflict', `The RFI was changed by someone else (now version ${rfi.version}, you sent ${expected}).`, { current_version: rfi.version, expected_version: expected });
-      }
+      const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       if (rfi.status === 'closed') throw AppError.invalidTransition('edit the RFI', 'closed', ['reopen']);
       await this.checkMembers(m, projectId, dto);
       await m.update(Rfi, { id }, {
@@ -246,20 +238,15 @@ export class RfisService {
   /** `actions/close` (open → closed) and `actions/reopen` (closed → open, back to the assignees). */
   async setClosed(subject: AccessSubject, projectId: number, id: number, close: boolean, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     await this.db.transaction(async (m) => {
-      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
-      if (!rfi) throw AppError.notFound('RFI');
-      if (expected !== undefined && expected !== rfi.version) {
-        throw new AppError('edit_conflict', `The RFI was changed by someone else (now version ${rfi.version}, you sent ${expected}).`, { current_version: rfi.version, expected_version: expected });
-      }
+      const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       const from = close ? 'open' : 'closed';
       if (rfi.status !== from) {
         throw AppError.invalidTransition(close ? 'close the RFI' : 'reopen the RFI', rfi.status, rfi.status === 'draft' ? ['open'] : rfi.status === 'open' ? ['close'] : ['reopen']);
       }
-      const [{ n }] = await m.query('SELECT count(*)::int AS n FROM rfi_assignees WHERE rfi_id = $1', [id]);
       await m.update(Rfi, { id }, {
         status: close ? 'closed' : 'open',
         closedAt: close ? new Date() : null,
-        ballInCourtRole: close ? null : n > 0 ? 'Assignees' : 'RFI Manager',
+        ballInCourtRole: close ? null : await this.openCourt(m, id),
         version: rfi.version + 1,
       });
       await this.changes.recordRow(m, Rfi, id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'update', actor });
@@ -269,25 +256,31 @@ export class RfisService {
 
   async remove(subject: AccessSubject, projectId: number, id: number, actor: Actor): Promise<void> {
     await this.db.transaction(async (m) => {
-      const rfi = await m.findOne(Rfi, { where: { id, projectId }, lock: { mode: 'pessimistic_write' } });
-      if (!rfi) throw AppError.notFound('RFI');
+      const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', undefined);
       await this.changes.recordRow(m, Rfi, rfi, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'delete', actor });
       await m.delete(Rfi, { id });
     });
   }
 
-  private async openIn(m: EntityManager, rfi: Rfi, dueDays: number): Promise<void> {
+  /** Court when an RFI is (re)opened: its assignees, or its manager when it has none. */
+  private async openCourt(m: EntityManager, rfiId: number): Promise<BallInCourtRole> {
+    const [{ n }] = await m.query('SELECT count(*)::int AS n FROM rfi_assignees WHERE rfi_id = $1', [rfiId]);
+    return n > 0 ? 'Assignees' : 'RFI Manager';
+  }
+
+  private async openIn(m: EntityManager, rfi: Rfi): Promise<void> {
+    const [project] = await m.query('SELECT settings FROM projects WHERE id = $1', [rfi.projectId]);
+    const dueDays = (project?.settings?.rfi_due_days as number | undefined) ?? 7;
     const [{ last_number: number }] = await m.query(
       `INSERT INTO rfi_counters (project_id, last_number) VALUES ($1, 1)
        ON CONFLICT (project_id) DO UPDATE SET last_number = rfi_counters.last_number + 1 RETURNING last_number`,
       [rfi.projectId],
     );
-    const [{ n }] = await m.query('SELECT count(*)::int AS n FROM rfi_assignees WHERE rfi_id = $1', [rfi.id]);
     await m.update(Rfi, { id: rfi.id }, {
       number,
       status: 'open',
       openedAt: new Date(),
-      ballInCourtRole: n > 0 ? 'Assignees' : 'RFI Manager',
+      ballInCourtRole: await this.openCourt(m, rfi.id),
       dueDate: rfi.dueDate ?? addBusinessDays(new Date(), dueDays),
       version: rfi.version + 1,
     });

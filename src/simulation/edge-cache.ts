@@ -2,16 +2,12 @@ import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestIntercep
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { from, map, mergeMap, Observable, of } from 'rxjs';
+import { keep, KeptAnswer, replay } from '../common/http/kept-answer';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 
-/** Headers a cached answer keeps (paging and version). */
-const KEPT = ['total', 'per-page', 'link', 'etag'];
-
-interface Stored {
+interface Stored extends KeptAnswer {
   at: number;
-  body: unknown;
-  headers: Record<string, string>;
 }
 
 /**
@@ -52,19 +48,13 @@ export class EdgeCache implements NestInterceptor {
       mergeMap((raw) => {
         if (raw) {
           const hit = JSON.parse(raw) as Stored;
-          for (const [k, v] of Object.entries(hit.headers)) void reply.header(k, v);
           void reply.header('X-Cache', 'HIT').header('Age', String(Math.max(0, Math.floor((Date.now() - hit.at) / 1000))));
-          return of(hit.body);
+          return of(replay(reply, hit));
         }
         return next.handle().pipe(
           map((body) => {
             void reply.header('X-Cache', bypass ? 'BYPASS' : 'MISS').header('Age', '0');
-            const headers: Record<string, string> = {};
-            for (const h of KEPT) {
-              const v = reply.getHeader(h);
-              if (v !== undefined) headers[h] = String(v);
-            }
-            const stored: Stored = { at: Date.now(), body, headers };
+            const stored: Stored = { at: Date.now(), ...keep(reply, body) };
             this.redis.set(key, JSON.stringify(stored), 'EX', Math.max(1, cache.ttl_seconds)).catch((err: Error) => this.logger.warn(`not cached: ${err.message}`));
             return body;
           }),
