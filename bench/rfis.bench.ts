@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../src/config/app-config';
 import { AccessService } from '../src/permissions/access.service';
-import { rfiVisibility, viewerOf } from '../src/rfis/rfi-visibility';
+import { rfiViewer, rfiVisibility } from '../src/rfis/rfi-visibility';
 import { fmt, load, summarize } from './support';
 
 /**
@@ -29,7 +29,7 @@ export async function rfiListBench(app: NestFastifyApplication, base: string, co
 
   // The same query, raw: count and first page with the privacy clause, then the page's rows.
   const subject = await app.get(AccessService).load(userId, companyId, projectId);
-  const visible = rfiVisibility('r', viewerOf(subject), 2);
+  const visible = rfiVisibility('r', rfiViewer(subject), 2);
   const where = `r.project_id = $1 AND ${visible.sql}`;
   const params = [projectId, ...visible.params];
   const pool = new Pool({ connectionString: app.get(AppConfig).databaseUrl, max: 20 });

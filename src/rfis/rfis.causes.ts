@@ -4,7 +4,7 @@ import { CauseDetector, CauseRegistry, DiagnoseContext, Finding } from '../diagn
 import { recency, userRef } from '../diagnose/evidence';
 import { AccessService } from '../permissions/access.service';
 import { REDIS } from '../redis/redis.module';
-import { rfiVisibility, viewerOf } from './rfi-visibility';
+import { rfiViewer, rfiVisibility } from './rfi-visibility';
 import { filterClauses, RfiListQuery, RfisService } from './rfis.service';
 
 type Found = Omit<Finding, 'cause'>;
@@ -95,7 +95,7 @@ export class FilteredOutCause implements CauseDetector {
     const clauses = filterClauses(filters);
     if (!clauses.length) return [];
     const subject = await this.access.load(ctx.userId, ctx.companyId, ctx.projectId);
-    const visible = rfiVisibility('r', viewerOf(subject), 3);
+    const visible = rfiVisibility('r', rfiViewer(subject), 3);
     const candidates: { id: number; number: number | null; subject: string; status: string; updated_at: Date }[] = await ctx.db.query(
       `SELECT r.id, r.number, r.subject, r.status, r.updated_at FROM rfis r
         WHERE r.project_id = $1 AND ($2::int IS NULL OR r.id = $2) AND ${visible.sql}

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { SeedContext, SeedRegistry } from '../sandboxes/seed-registry';
-import { addBusinessDays } from './rfis.service';
+import { addBusinessDays } from '../common/dates';
 import { Rfi, RfiReply } from './rfi.entities';
 
 interface SeededRfi {

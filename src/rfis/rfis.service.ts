@@ -11,9 +11,12 @@ import { ListQuery, ListSpec, Page } from '../common/pagination';
 import type { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
 import { editConflict, lockForEdit } from '../database/versioning';
+import { hydrateRow } from '../database/hydrate';
+import { addBusinessDays, dueDateError } from '../common/dates';
+import { assertActiveMembers } from '../projects/active-members';
 import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { BallInCourtRole, Rfi } from './rfi.entities';
-import { rfiVisibility, viewerOf } from './rfi-visibility';
+import { rfiViewer, rfiVisibility } from './rfi-visibility';
 import { loadPeople, mapRfi } from './rfis.mapper';
 
 export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 'rfi_manager_id' | 'private' | 'overdue' | 'query', 'number' | 'id' | 'due_date' | 'created_at' | 'subject'> = {
@@ -58,20 +61,6 @@ export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
   return out;
 }
 
-/** `n` business days (Monday to Friday) after `from`, as YYYY-MM-DD. */
-export function addBusinessDays(from: Date, n: number): string {
-  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
-  let left = n;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const day = d.getUTCDay();
-    if (day !== 0 && day !== 6) left -= 1;
-  }
-  return d.toISOString().slice(0, 10);
-}
-
-const today = (): string => new Date().toISOString().slice(0, 10);
-
 /** RFIs of a project: create (draft or open), list with privacy in the query, read, open. */
 @Injectable()
 export class RfisService {
@@ -95,7 +84,7 @@ export class RfisService {
       params.push(clause.value);
       where.push(clause.sql(`$${params.length}`));
     }
-    const visible = rfiVisibility('r', viewerOf(subject), params.length + 1);
+    const visible = rfiVisibility('r', rfiViewer(subject), params.length + 1);
     params.push(...visible.params);
     where.push(visible.sql);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
@@ -106,22 +95,9 @@ export class RfisService {
       `SELECT r.* ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
       params,
     );
-    const ordered = rows.map((row) => this.hydrate(row));
+    const ordered = rows.map((row) => hydrateRow(this.db, Rfi, row));
     const people = await loadPeople(this.db, ordered);
     return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);
-  }
-
-  private hydrate(row: Record<string, unknown>): Rfi {
-    const rfi = new Rfi();
-    for (const column of this.db.getMetadata(Rfi).columns) {
-      let value = row[column.databaseName];
-      // pg answers a date column as a local-midnight Date; the entity (like TypeORM) keeps YYYY-MM-DD.
-      if (column.type === 'date' && value instanceof Date) {
-        value = `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`;
-      }
-      (rfi as unknown as Record<string, unknown>)[column.propertyName] = value;
-    }
-    return rfi;
   }
 
   /** One RFI as the viewer may see it: 404 when it is not in the project, 403 when it is private to others. */
@@ -133,7 +109,7 @@ export class RfisService {
   }
 
   async assertVisible(subject: AccessSubject, rfi: Rfi, m: EntityManager = this.db.manager): Promise<void> {
-    const visible = rfiVisibility('r', viewerOf(subject), 2);
+    const visible = rfiVisibility('r', rfiViewer(subject), 2);
     const [row] = await m.query(`SELECT 1 FROM rfis r WHERE r.id = $1 AND ${visible.sql}`, [rfi.id, ...visible.params]);
     if (row) return;
     const what = rfi.status === 'draft' ? 'a draft' : 'private';
@@ -159,9 +135,8 @@ export class RfisService {
       });
     }
     const errors: FieldError[] = [];
-    if (dto.due_date !== undefined && (Number.isNaN(Date.parse(dto.due_date)) || dto.due_date < today())) {
-      errors.push({ field: 'due_date', message: 'must be a valid date, today or later' });
-    }
+    const due = dueDateError('due_date', dto.due_date);
+    if (due) errors.push(due);
     if (!draft && !dto.rfi_manager_id) errors.push({ field: 'rfi_manager_id', message: 'is required to open an RFI' });
     if (errors.length) throw AppError.validation(errors);
     const created = await this.db.transaction(async (m) => {
@@ -208,9 +183,8 @@ export class RfisService {
 
   /** PATCH: edit fields, people and privacy (Admin; a Standard creator while the RFI is a draft, settled by the item policy). */
   async update(subject: AccessSubject, projectId: number, id: number, dto: UpdateRfiDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    if (dto.due_date !== undefined && (Number.isNaN(Date.parse(dto.due_date)) || dto.due_date < today())) {
-      throw AppError.field('due_date', 'must be a valid date, today or later');
-    }
+    const due = dueDateError('due_date', dto.due_date);
+    if (due) throw AppError.validation([due]);
     await this.db.transaction(async (m) => {
       const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       if (rfi.status === 'closed') throw AppError.invalidTransition('edit the RFI', 'closed', ['reopen']);
@@ -287,25 +261,12 @@ export class RfisService {
   }
 
   /** The manager, assignees, distribution and received-from must be active members of the project. */
-  private async checkMembers(m: EntityManager, projectId: number, dto: Pick<CreateRfiDto, 'rfi_manager_id' | 'assignee_ids' | 'distribution_ids' | 'received_from_id'>): Promise<void> {
-    const fields: [string, number[]][] = [
+  private checkMembers(m: EntityManager, projectId: number, dto: Pick<CreateRfiDto, 'rfi_manager_id' | 'assignee_ids' | 'distribution_ids' | 'received_from_id'>): Promise<void> {
+    return assertActiveMembers(m, projectId, [
       ['rfi_manager_id', dto.rfi_manager_id ? [dto.rfi_manager_id] : []],
       ['assignee_ids', dto.assignee_ids ?? []],
       ['distribution_ids', dto.distribution_ids ?? []],
       ['received_from_id', dto.received_from_id ? [dto.received_from_id] : []],
-    ];
-    const all = [...new Set(fields.flatMap(([, ids]) => ids))];
-    if (!all.length) return;
-    const members: { user_id: number }[] = await m.query(
-      'SELECT user_id FROM project_memberships WHERE project_id = $1 AND active AND user_id = ANY($2)',
-      [projectId, all],
-    );
-    const ok = new Set(members.map((r) => r.user_id));
-    const errors: FieldError[] = [];
-    for (const [field, ids] of fields) {
-      const missing = ids.filter((id) => !ok.has(id));
-      if (missing.length) errors.push({ field, message: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not an active member of this project` });
-    }
-    if (errors.length) throw AppError.validation(errors);
+    ]);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { DateField } from '../../common/dates';
 import { IdField, NameField } from '../../directory/dto/common-fields';
 import { IMPACT_STATUSES } from '../rfi.entities';
 
@@ -19,7 +20,7 @@ export class CreateRfiDto {
   @ApiPropertyOptional() @IsOptional() @IdField() received_from_id?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean;
   @ApiPropertyOptional({ description: 'Default true for users who may not open RFIs' }) @IsOptional() @IsBoolean() draft?: boolean;
-  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'due_date must be YYYY-MM-DD' }) due_date?: string;
+  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @DateField() due_date?: string;
   @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) cost_impact?: ImpactDto;
   @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) schedule_impact?: ImpactDto;
 }
@@ -31,7 +32,7 @@ export class UpdateRfiDto {
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IdField({ each: true }) assignee_ids?: number[];
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IdField({ each: true }) distribution_ids?: number[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'due_date must be YYYY-MM-DD' }) due_date?: string;
+  @ApiPropertyOptional() @IsOptional() @DateField() due_date?: string;
   @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) cost_impact?: ImpactDto;
   @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) schedule_impact?: ImpactDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
