@@ -92,6 +92,7 @@ export type ItemRole =
   | 'assignee'
   | 'distribution'
   | 'ball_in_court_approver'
+  | 'workflow_approver'
   | 'submittal_manager'
   | 'designated_reviewer'
   | 'uploader'

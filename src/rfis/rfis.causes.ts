@@ -1,11 +1,9 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CauseDetector, CauseRegistry, DiagnoseContext, Finding } from '../diagnose/causes';
-import { recency, userRef } from '../diagnose/evidence';
-import { AccessService } from '../permissions/access.service';
-import { REDIS } from '../redis/redis.module';
+import { userRef } from '../diagnose/evidence';
+import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import { rfiViewer, rfiVisibility } from './rfi-visibility';
-import { filterClauses, RfiListQuery, RfisService } from './rfis.service';
+import { filterClauses, RfiListQuery } from './rfis.service';
 
 type Found = Omit<Finding, 'cause'>;
 
@@ -76,55 +74,6 @@ export class ItemInDraftCause implements CauseDetector {
   }
 }
 
-/** The user's list filters hide the RFI (it changed, and no longer matches them). */
-@Injectable()
-export class FilteredOutCause implements CauseDetector {
-  readonly cause = 'filtered_out' as const;
-  readonly symptoms = ['not_visible', 'not_updating'] as const;
-
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly rfis: RfisService,
-    private readonly access: AccessService,
-  ) {}
-
-  async detect(ctx: DiagnoseContext): Promise<Found[]> {
-    if (ctx.userId === null || ctx.projectId === null || (ctx.tool !== null && ctx.tool !== 'rfis')) return [];
-    const raw = await this.redis.get(this.rfis.lastFiltersKey(ctx.companyId, ctx.userId, ctx.projectId)).catch(() => null);
-    const filters = raw ? (JSON.parse(raw) as RfiListQuery['filters']) : {};
-    const clauses = filterClauses(filters);
-    if (!clauses.length) return [];
-    const subject = await this.access.load(ctx.userId, ctx.companyId, ctx.projectId);
-    const visible = rfiVisibility('r', rfiViewer(subject), 3);
-    const candidates: { id: number; number: number | null; subject: string; status: string; updated_at: Date }[] = await ctx.db.query(
-      `SELECT r.id, r.number, r.subject, r.status, r.updated_at FROM rfis r
-        WHERE r.project_id = $1 AND ($2::int IS NULL OR r.id = $2) AND ${visible.sql}
-        ORDER BY r.updated_at DESC LIMIT 50`,
-      [ctx.projectId, ctx.itemId, ...visible.params],
-    );
-    if (!candidates.length) return [];
-    const ids = candidates.map((c) => c.id);
-    const hiddenBy = new Map<number, { filter: string; value: unknown }[]>();
-    for (const clause of clauses) {
-      const matched: { id: number }[] = await ctx.db.query(`SELECT r.id FROM rfis r WHERE r.id = ANY($1) AND ${clause.sql('$2')}`, [ids, clause.value]);
-      const ok = new Set(matched.map((m) => m.id));
-      for (const id of ids) if (!ok.has(id)) hiddenBy.set(id, [...(hiddenBy.get(id) ?? []), { filter: clause.name, value: (filters as Record<string, unknown>)[clause.name] }]);
-    }
-    const user = await userRef(ctx.db, ctx.userId);
-    return candidates
-      .filter((c) => hiddenBy.has(c.id))
-      .slice(0, 5)
-      .map((c) => ({
-        tool: 'rfis',
-        item: { id: c.id, type: 'RFI' },
-        user,
-        evidence: { rfi: { id: c.id, number: c.number, subject: c.subject, status: c.status, updated_at: c.updated_at.toISOString() }, hidden_by: hiddenBy.get(c.id), your_filters: filters },
-        fix: [`Clear or change the filter${hiddenBy.get(c.id)!.length > 1 ? 's' : ''} ${hiddenBy.get(c.id)!.map((h) => `filters[${h.filter}]`).join(', ')}: the RFI is there, it just no longer matches.`],
-        weight: ctx.itemId === c.id ? 94 : 55 + 30 * recency(c.updated_at, ctx.since),
-      }));
-  }
-}
-
 @Injectable()
 export class RfiCauses implements OnModuleInit {
   constructor(
@@ -135,6 +84,14 @@ export class RfiCauses implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(this.notSubmitted, this.draft, this.filtered);
+    this.registry.register(this.notSubmitted, this.draft);
+    this.filtered.register({
+      tool: 'rfis',
+      itemType: 'RFI',
+      table: 'rfis',
+      columns: 'r.id, r.number, r.subject, r.status, r.updated_at',
+      clauses: (filters) => filterClauses(filters as RfiListQuery['filters']),
+      visibility: (subject, first) => rfiVisibility('r', rfiViewer(subject), first),
+    });
   }
 }

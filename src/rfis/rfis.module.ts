@@ -3,7 +3,7 @@ import { ScenariosModule } from '../scenarios/scenarios.module';
 import { ScenariosService } from '../scenarios/scenarios.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Rfi, RfiAssignee, RfiDistribution, RfiReply } from './rfi.entities';
-import { FilteredOutCause, ItemInDraftCause, ResponseNotSubmittedCause, RfiCauses } from './rfis.causes';
+import { ItemInDraftCause, ResponseNotSubmittedCause, RfiCauses } from './rfis.causes';
 import { RfisController } from './rfis.controller';
 import { privateRfiLink, responseNotSubmitted, rfiFilteredOut, rfiInDraft } from './rfis.scenarios';
 import { RfisSeed } from './rfis.seed';
@@ -23,7 +23,7 @@ class RfiScenarios implements OnModuleInit {
 /** RFIs: drafts, opening and numbering, replies, privacy, their causes and scenarios. */
 @Module({
   imports: [TypeOrmModule.forFeature([Rfi, RfiAssignee, RfiDistribution, RfiReply]), ScenariosModule],
-  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies, ResponseNotSubmittedCause, ItemInDraftCause, FilteredOutCause, RfiCauses, RfiScenarios, RfisSeed],
+  providers: [RfisService, RfiRepliesService, RfiViewPolicy, RfiRolePolicy, RfiPolicies, ResponseNotSubmittedCause, ItemInDraftCause, RfiCauses, RfiScenarios, RfisSeed],
   controllers: [RfisController],
   exports: [RfisService],
 })

@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { AppConfig } from '../config/app-config';
-import { REDIS } from '../redis/redis.module';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
+import { clauseBuilder, FilterClause, FilteredOutCause, likePattern } from '../diagnose/filtered-out.cause';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page } from '../common/pagination';
@@ -34,18 +32,10 @@ export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 
 };
 export type RfiListQuery = ListQuery<keyof typeof RFI_LIST.filters, (typeof RFI_LIST.sorts)[number]>;
 
-export interface FilterClause {
-  name: string;
-  value: unknown;
-  sql: (param: string) => string;
-}
-
 /** The list filters as SQL on `r` (rfis), one clause per filter, so diagnose can tell which one hides an RFI. */
 export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
   const out: FilterClause[] = [];
-  const add = (name: string, value: unknown, sql: (p: string) => string) => {
-    if (value !== undefined) out.push({ name, value, sql });
-  };
+  const add = clauseBuilder(out);
   add('status', f.status, (p) => `r.status = ${p}`);
   add('rfi_manager_id', f.rfi_manager_id, (p) => `r.rfi_manager_id = ${p}`);
   add('private', f.private, (p) => `r.private = ${p}`);
@@ -57,7 +47,7 @@ export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
       OR (r.ball_in_court_role = 'Assignees' AND EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})))`,
   );
   add('overdue', f.overdue, (p) => `((r.status = 'open' AND r.due_date < CURRENT_DATE) = ${p})`);
-  add('query', f.query === undefined ? undefined : `%${String(f.query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`, (p) => `(r.subject ILIKE ${p} OR r.question ILIKE ${p} OR r.number::text ILIKE ${p})`);
+  add('query', likePattern(f.query), (p) => `(r.subject ILIKE ${p} OR r.question ILIKE ${p} OR r.number::text ILIKE ${p})`);
   return out;
 }
 
@@ -67,17 +57,11 @@ export class RfisService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly changes: ChangeLog,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly config: AppConfig,
+    private readonly filters: FilteredOutCause,
   ) {}
 
-  /** The filters a user last listed a project's RFIs with (diagnose: filtered_out). */
-  lastFiltersKey(companyId: number, userId: number, projectId: number): string {
-    return `${this.config.redisPrefix}:lastlist:rfis:${companyId}:${userId}:${projectId}`;
-  }
-
   async list(subject: AccessSubject, projectId: number, q: RfiListQuery): Promise<Page<Record<string, unknown>>> {
-    this.redis.set(this.lastFiltersKey(subject.companyId, subject.userId, projectId), JSON.stringify(q.filters), 'EX', 86_400).catch(() => undefined);
+    this.filters.remember('rfis', subject, projectId, q.filters);
     const params: unknown[] = [projectId];
     const where: string[] = ['r.project_id = $1'];
     for (const clause of filterClauses(q.filters)) {

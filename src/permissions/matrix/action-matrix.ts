@@ -175,7 +175,7 @@ export const ACTION_MATRIX = {
     tool: 'submittals',
     level: 'read_only',
     privateItems: {
-      roles: ['creator', 'submittal_manager', 'ball_in_court_approver', 'distribution'],
+      roles: ['creator', 'submittal_manager', 'workflow_approver', 'distribution'],
       granular: ['submittals.view_private_submittals_same_company'],
     },
     does: 'view submittals',

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import type { AccessSubject } from '../permissions/access-subject';
+import { AccessService } from '../permissions/access.service';
+import { REDIS } from '../redis/redis.module';
+import { CauseDetector, DiagnoseContext, Finding } from './causes';
+import { recency, userRef } from './evidence';
+
+/** One list filter as SQL on the list's alias `r`, so diagnose can tell which filter hides an item. */
+export interface FilterClause {
+  name: string;
+  value: unknown;
+  sql: (param: string) => string;
+}
+
+/** Adds a clause for each filter that was given. */
+export function clauseBuilder(out: FilterClause[]) {
+  return (name: string, value: unknown, sql: (p: string) => string): void => {
+    if (value !== undefined) out.push({ name, value, sql });
+  };
+}
+
+/** `%text%` for ILIKE, with the pattern characters of the text escaped. */
+export const likePattern = (text: unknown): string | undefined =>
+  text === undefined ? undefined : `%${String(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** A filtered list of a tool (RFIs, submittals): how its filters and its privacy read as SQL. */
+export interface FilteredList {
+  tool: string;
+  itemType: string;
+  /** The table, read as `r`. */
+  table: string;
+  /** The columns shown as evidence: at least id, status and updated_at. */
+  columns: string;
+  clauses(filters: Record<string, unknown>): FilterClause[];
+  visibility(subject: AccessSubject, first: number): { sql: string; params: unknown[] };
+}
+
+type Found = Omit<Finding, 'cause'>;
+
+/**
+ * The filters each user last listed each tool with (kept a day in Redis), and
+ * the `filtered_out` cause: an item the user may see that their own filters
+ * hide, naming the filter.
+ */
+@Injectable()
+export class FilteredOutCause implements CauseDetector {
+  readonly cause = 'filtered_out' as const;
+  readonly symptoms = ['not_visible', 'not_updating'] as const;
+  private readonly lists = new Map<string, FilteredList>();
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+    private readonly access: AccessService,
+  ) {}
+
+  register(list: FilteredList): void {
+    if (this.lists.has(list.tool)) throw new Error(`two filtered lists for ${list.tool}`);
+    this.lists.set(list.tool, list);
+  }
+
+  private key(tool: string, companyId: number, userId: number, projectId: number): string {
+    return `${this.config.redisPrefix}:lastlist:${tool}:${companyId}:${userId}:${projectId}`;
+  }
+
+  /** Remembers a list's filters (best effort: a list never fails because Redis does). */
+  remember(tool: string, subject: AccessSubject, projectId: number, filters: Record<string, unknown>): void {
+    this.redis.set(this.key(tool, subject.companyId, subject.userId, projectId), JSON.stringify(filters), 'EX', 86_400).catch(() => undefined);
+  }
+
+  async detect(ctx: DiagnoseContext): Promise<Found[]> {
+    if (ctx.userId === null || ctx.projectId === null) return [];
+    const out: Found[] = [];
+    for (const list of this.lists.values()) {
+      if (ctx.tool === null || ctx.tool === list.tool) out.push(...(await this.detectIn(list, ctx, ctx.userId, ctx.projectId)));
+    }
+    return out;
+  }
+
+  private async detectIn(list: FilteredList, ctx: DiagnoseContext, userId: number, projectId: number): Promise<Found[]> {
+    const raw = await this.redis.get(this.key(list.tool, ctx.companyId, userId, projectId)).catch(() => null);
+    const filters = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const clauses = list.clauses(filters);
+    if (!clauses.length) return [];
+    const subject = await this.access.load(userId, ctx.companyId, projectId);
+    const visible = list.visibility(subject, 3);
+    const candidates: ({ id: number; status: string; updated_at: Date } & Record<string, unknown>)[] = await ctx.db.query(
+      `SELECT ${list.columns} FROM ${list.table} r
+        WHERE r.project_id = $1 AND ($2::int IS NULL OR r.id = $2) AND ${visible.sql}
+        ORDER BY r.updated_at DESC LIMIT 50`,
+      [projectId, ctx.itemId, ...visible.params],
+    );
+    if (!candidates.length) return [];
+    const ids = candidates.map((c) => c.id);
+    const hiddenBy = new Map<number, { filter: string; value: unknown }[]>();
+    for (const clause of clauses) {
+      const matched: { id: number }[] = await ctx.db.query(`SELECT r.id FROM ${list.table} r WHERE r.id = ANY($1) AND ${clause.sql('$2')}`, [ids, clause.value]);
+      const ok = new Set(matched.map((m) => m.id));
+      for (const id of ids) if (!ok.has(id)) hiddenBy.set(id, [...(hiddenBy.get(id) ?? []), { filter: clause.name, value: filters[clause.name] }]);
+    }
+    const user = await userRef(ctx.db, userId);
+    return candidates
+      .filter((c) => hiddenBy.has(c.id))
+      .slice(0, 5)
+      .map((c) => {
+        const hidden = hiddenBy.get(c.id)!;
+        const { updated_at: updatedAt, ...item } = c;
+        return {
+          tool: list.tool,
+          item: { id: c.id, type: list.itemType },
+          user,
+          evidence: { [list.itemType.toLowerCase()]: { ...item, updated_at: updatedAt.toISOString() }, hidden_by: hidden, your_filters: filters },
+          fix: [`Clear or change the filter${hidden.length > 1 ? 's' : ''} ${hidden.map((h) => `filters[${h.filter}]`).join(', ')}: the ${list.itemType} is there, it just no longer matches.`],
+          weight: ctx.itemId === c.id ? 94 : 55 + 30 * recency(updatedAt, ctx.since),
+        };
+      });
+  }
+}
