@@ -27,6 +27,7 @@ import { SimulationModule } from './simulation/simulation.module';
 import { EdgeCache } from './simulation/edge-cache';
 import { DevicesModule } from './devices/devices.module';
 import { RfisModule } from './rfis/rfis.module';
+import { SubmittalsModule } from './submittals/submittals.module';
 import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
 
@@ -58,6 +59,7 @@ export class AppModule {
         ScenariosModule,
         DevicesModule,
         RfisModule,
+        SubmittalsModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },

@@ -11,6 +11,7 @@ export type ResourceName =
   | 'RFIs'
   | 'RFI Replies'
   | 'Submittals'
+  | 'Submittal Packages'
   | 'Budget Line Items'
   | 'Commitments'
   | 'Change Orders'

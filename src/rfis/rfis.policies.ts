@@ -1,23 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError } from '../common/errors';
 import type { AccessSubject } from '../permissions/access-subject';
-import { ItemPolicy, ItemPolicyContext, ItemPolicyRegistry, ItemVerdict } from '../permissions/item-policy';
+import { ItemPolicy, ItemPolicyContext, ItemPolicyRegistry, ItemVerdict, refusalAsVerdict, roleVerdict } from '../permissions/item-policy';
 import { Rfi } from './rfi.entities';
 import { RfisService } from './rfis.service';
 
 /** The privacy and draft rules as a verdict (the refusal the service would raise, as the guard reports it). */
-async function visibility(rfis: RfisService, subject: AccessSubject, rfi: Rfi): Promise<ItemVerdict> {
-  try {
-    await rfis.assertVisible(subject, rfi);
-    return { allowed: true };
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    const d = err.details as { layer: 'item_role' | 'item_state'; have: unknown; need: unknown };
-    return { allowed: false, layer: d.layer, message: err.message, have: d.have, need: d.need };
-  }
-}
+const visibility = (rfis: RfisService, subject: AccessSubject, rfi: Rfi): Promise<ItemVerdict> => refusalAsVerdict(() => rfis.assertVisible(subject, rfi));
 
 /** rfis.view on one RFI: the privacy and draft rules (layers 8–9); lists apply the same rule in their query. */
 @Injectable()
@@ -62,26 +52,7 @@ export class RfiRolePolicy implements ItemPolicy {
     if (rfi.createdById === subject.userId) roles.push('creator');
     const [assignee] = await this.db.query('SELECT 1 FROM rfi_assignees WHERE rfi_id = $1 AND user_id = $2', [rfi.id, subject.userId]);
     if (assignee) roles.push('assignee');
-    const onlyWhen = decision.rule.roles?.onlyWhen;
-    if (decision.roles.some((r) => roles.includes(r))) {
-      if (onlyWhen && rfi.status !== onlyWhen) {
-        return {
-          allowed: false,
-          layer: 'item_state',
-          message: `As its ${decision.roles.join(' or ')} you may ${decision.rule.does} only while it is a ${onlyWhen}; RFI #${rfi.number ?? rfi.id} is ${rfi.status}. An Admin on RFIs can.`,
-          have: rfi.status,
-          need: onlyWhen,
-        };
-      }
-      return { allowed: true, detail: `as the RFI's ${roles.join(' and ')}` };
-    }
-    return {
-      allowed: false,
-      layer: 'item_role',
-      message: `Only Admins or the RFI's ${decision.roles.join(' or ')} may ${decision.rule.does}; you are not ${decision.roles.length > 1 ? 'one of them' : 'it'} on RFI #${rfi.number ?? rfi.id}.`,
-      have: roles.length ? roles : 'no role on this RFI',
-      need: decision.roles,
-    };
+    return roleVerdict(decision, roles, rfi.status, 'RFI', `RFI #${rfi.number ?? rfi.id}`);
   }
 }
 

@@ -62,6 +62,30 @@ export class TrainingSandbox {
     this.tokens.delete(key);
   }
 
+  /**
+   * Adds `n` new users of the company to a project on the project template
+   * named `template`, each signed in: for tests that need many people.
+   */
+  async addMembers(n: number, template: string, project = this.project()): Promise<{ userId: number; client: ApiClient }[]> {
+    const admin = await this.as('company_admin');
+    const templates = await admin.get(`/rest/v1.0/companies/${this.companyId}/permission_templates?per_page=1000`);
+    const found = (templates.body as { id: number; name: string }[]).find((t) => t.name === template);
+    if (!found) throw new Error(`no template ${template}`);
+    const tag = `${this.info.id}-${Date.now().toString(36)}`;
+    return Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const email = `member${i}.${tag}@example.com`;
+        const user = await admin.post(`/rest/v1.0/companies/${this.companyId}/users`, { name: `Member ${i}`, email, password: 'member-password-1' });
+        if (user.status !== 201) throw new Error(`user create failed: ${user.status} ${user.text}`);
+        const member = await admin.post(`/rest/v1.0/projects/${project}/users`, { user_id: user.body.id, permission_template_id: found.id });
+        if (member.status !== 201) throw new Error(`membership failed: ${member.status} ${member.text}`);
+        const login = await this.api.post('/oauth/token', { grant_type: 'password', username: email, password: 'member-password-1' });
+        if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+        return { userId: user.body.id as number, client: this.api.as(login.body.access_token, this.companyId) };
+      }),
+    );
+  }
+
   /** Raises rate limits so that table-driven tests are not throttled (the limits have their own test). */
   async relaxLimits(): Promise<void> {
     const res = await this.api.patch(`/_sim/sandboxes/${this.info.id}/settings`, { rate_limit: { hourly: 1_000_000, spike_10s: 100_000 } });
