@@ -266,4 +266,45 @@ describe('Submittals: workflows, court, revisions, packages and privacy', () => 
     expect(inReview.body.map((x: { id: number }) => x.id)).toContain(s.id);
     expectError(await pm.get(`${url}?filters[workflow_state]=sideways`), 422, 'validation_failed');
   });
+
+  it('seeds the training walk-through: steel shop drawings with the architect in court, a subcontractor’s private draft in a package', async () => {
+    const arch = await sb.as('architect');
+    const mine = await arch.get(`${url}?filters[ball_in_court_id]=${sb.userId('architect')}&filters[query]=steel`);
+    expect(mine.body).toHaveLength(1);
+    expect(mine.body[0]).toMatchObject({ number: 1, status: 'open', current_step: 1, workflow_state: 'in_review' });
+    expect(mine.body[0].workflow).toHaveLength(2);
+    expect(mine.body[0].workflow[0].approvers.find((a: { user: { id: number } }) => a.user.id === sb.userId('owner_rep'))).toMatchObject({ response: 'approved' });
+    const sub = await sb.as('subcontractor');
+    const fixtures = (await sub.get(`${url}?filters[status]=draft`)).body.find((x: { title: string }) => x.title === 'Light fixture cut sheets');
+    expect(fixtures).toMatchObject({ private: true, number: 2, package: { title: 'Division 26 — Electrical' }, created_by: { id: sb.userId('subcontractor') } });
+    const owner = await sb.as('owner_rep');
+    expect((await owner.get(`${url}?per_page=1000`)).body.map((x: { id: number }) => x.id)).not.toContain(fixtures.id);
+    expect((await pm.get(`/rest/v1.0/projects/${p1}/submittal_packages`)).body[0]).toMatchObject({ number: 1, title: 'Division 26 — Electrical' });
+  });
+
+  it('diagnoses a step waiting on an approver in court (workflow_step_incomplete), and a list filter hiding a submittal (filtered_out)', async () => {
+    const s = await submitted([['owner_rep', 'architect'], ['superintendent']]);
+    const owner = await sb.as('owner_rep');
+    await owner.post(`${url}/${s.id}/responses`, { response: 'approved' });
+    const d = await api.get(`/_sim/diagnose?project_id=${p1}&user_id=${sb.userId('owner_rep')}&symptom=not_updating&tool=submittals&item_id=${s.id}`);
+    expect(d.status).toBe(200);
+    const finding = d.body.findings[0];
+    expect(finding).toMatchObject({
+      cause: 'workflow_step_incomplete',
+      item: { id: s.id },
+      user: { id: sb.userId('architect') },
+      evidence: { submittal: { current_step: 1 }, in_court: [{ id: sb.userId('architect'), required: true }], draft_responses: [], already_answered: [{ response: 'approved' }] },
+    });
+    expect(finding.fix[0]).toMatch(/Avery Chen responds to step 1/);
+
+    await pm.get(`${url}?filters[workflow_state]=in_review&per_page=1000`);
+    const arch = await sb.as('architect');
+    await arch.post(`${url}/${s.id}/responses`, { response: 'rejected', comment: 'Wrong alloy' });
+    const hidden = await api.get(`/_sim/diagnose?project_id=${p1}&user_id=${sb.userId('gc_project_manager')}&symptom=not_visible&tool=submittals&item_id=${s.id}`);
+    expect(hidden.body.findings[0]).toMatchObject({
+      cause: 'filtered_out',
+      item: { id: s.id, type: 'Submittal' },
+      evidence: { submittal: { workflow_state: 'returned' }, hidden_by: [{ filter: 'workflow_state', value: 'in_review' }] },
+    });
+  });
 });
