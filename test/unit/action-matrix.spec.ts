@@ -12,29 +12,7 @@ import {
   Tool,
 } from '../../src/permissions/permission.types';
 import { decide, isCompanyTool } from '../../src/permissions/resolver';
-import { CONTRACT } from './permission-contract';
-
-const RANK: Record<string, number> = { RO: 1, STD: 2, ADM: 3 };
-const levelRank = (l: Level): number => LEVELS.indexOf(l);
-
-type Expected = 'allowed' | 'pending' | 'denied';
-
-/** Reads the contract notation for one level and granular set (independently of the code's rule shape). */
-function expected(notation: string, tool: Tool, level: Level, granular: Set<string>): Expected {
-  const alternatives = notation.split('|').map((s) => s.trim());
-  if (alternatives.includes('member')) return 'allowed';
-  if (level === 'none') return 'denied';
-  let pending = false;
-  for (const alt of alternatives) {
-    const lvl = /^(RO|STD|ADM)\+?$/.exec(alt);
-    if (lvl && levelRank(level) >= RANK[lvl[1]]) return 'allowed';
-    const key = /^\+(\w+)$/.exec(alt);
-    if (key && (level === 'read_only' || level === 'standard') && granular.has(`${tool}.${key[1]}`)) return 'allowed';
-    const role = /^role\(([\w,]+)\)@(RO|STD|ADM)(?:\+(\w+))?$/.exec(alt);
-    if (role && levelRank(level) >= RANK[role[2]] && (!role[3] || level === 'admin' || granular.has(`${tool}.${role[3]}`))) pending = true;
-  }
-  return pending ? 'pending' : 'denied';
-}
+import { CONTRACT, expected, Expected } from './permission-contract';
 
 function subject(tool: Tool, level: Level, granular: Set<string>, companyDirectoryAdmin = false): AccessSubject {
   const companyLevels = Object.fromEntries(COMPANY_TOOLS.map((t) => [t, 'none'])) as Record<CompanyTool, Level>;

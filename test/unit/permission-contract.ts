@@ -1,3 +1,5 @@
+import type { Level } from '../../src/permissions/permission.types';
+
 /**
  * The "allowed" column of every action in shared/PERMISSIONS.md, transcribed
  * in a compact notation that the matrix tests read independently of the code:
@@ -103,3 +105,26 @@ export const CONTRACT: Record<string, string> = {
   'drawings.delete_markup': 'ADM | role(creator)@RO',
   'drawings.delete_revision': 'ADM',
 };
+
+const RANK: Record<string, number> = { RO: 1, STD: 2, ADM: 3 };
+const LEVEL_RANK: Record<Level, number> = { none: 0, read_only: 1, standard: 2, admin: 3 };
+
+/** allowed; pending (allowed only with an item role); denied. */
+export type Expected = 'allowed' | 'pending' | 'denied';
+
+/** Reads the contract notation for one level and granular set (independently of the code's rule shape). */
+export function expected(notation: string, tool: string, level: Level, granular: ReadonlySet<string>): Expected {
+  const alternatives = notation.split('|').map((s) => s.trim());
+  if (alternatives.includes('member')) return 'allowed';
+  if (level === 'none') return 'denied';
+  let pending = false;
+  for (const alt of alternatives) {
+    const lvl = /^(RO|STD|ADM)\+?$/.exec(alt);
+    if (lvl && LEVEL_RANK[level] >= RANK[lvl[1]]) return 'allowed';
+    const key = /^\+(\w+)$/.exec(alt);
+    if (key && (level === 'read_only' || level === 'standard') && granular.has(`${tool}.${key[1]}`)) return 'allowed';
+    const role = /^role\(([\w,]+)\)@(RO|STD|ADM)(?:\+(\w+))?$/.exec(alt);
+    if (role && LEVEL_RANK[level] >= RANK[role[2]] && (!role[3] || level === 'admin' || granular.has(`${tool}.${role[3]}`))) pending = true;
+  }
+  return pending ? 'pending' : 'denied';
+}

@@ -1,0 +1,152 @@
+import { ACTIONS, Action, ruleOf } from '../../src/permissions/matrix/action-matrix';
+import type { Level } from '../../src/permissions/permission.types';
+import { PERSONAS, PROJECT_TEMPLATES } from '../../src/sandboxes/training.fixture';
+import { Answer, ApiClient } from '../support/api-client';
+import { PersonaKey, TrainingSandbox } from '../support/sandbox';
+import { TestApp } from '../support/test-app';
+import { CONTRACT, expected } from '../unit/permission-contract';
+
+/**
+ * Every RFI and submittal action of the matrix, performed on its real route
+ * by each persona of the training sandbox, with and without the item role the
+ * action's row names. The expected answer is read from the PERMISSIONS.md
+ * transcription and the personas' templates, never from the code's rules.
+ */
+
+const TOOLS = ['rfis', 'submittals'] as const;
+
+/** The persona's level and granular keys on a tool, from the training templates of API.md. */
+function grantOf(persona: PersonaKey, tool: string): { level: Level; granular: Set<string> } {
+  const p = PERSONAS.find((x) => x.key === persona)!;
+  if (p.companyTemplate === 'company_directory_admin') return { level: 'admin', granular: new Set() };
+  const template = PROJECT_TEMPLATES.find((t) => t.key === p.projectTemplate)!;
+  return { level: (template.levels as Record<string, Level>)[tool] ?? 'none', granular: new Set(template.granular) };
+}
+
+/** The item role(s) an action's contract row names: `role(a,b)@...`. */
+function rolesIn(notation: string): string[] {
+  const m = /role\(([\w,]+)\)/.exec(notation);
+  return m ? m[1].split(',') : [];
+}
+
+interface Case {
+  action: Action;
+  persona: PersonaKey;
+  /** Whether the persona holds the action's item role on the item acted on. */
+  role: boolean;
+  outcome: 'allowed' | 'denied';
+}
+
+const cases: Case[] = [];
+for (const action of ACTIONS.filter((a) => (TOOLS as readonly string[]).includes(ruleOf(a).tool))) {
+  const notation = CONTRACT[action];
+  for (const p of PERSONAS) {
+    const { level, granular } = grantOf(p.key, ruleOf(action).tool);
+    const verdict = expected(notation, ruleOf(action).tool, level, granular);
+    // A role needs project membership (the company admin is on no project): only members can hold one.
+    const roleCases = rolesIn(notation).length && p.projects.includes('first') ? [false, true] : [false];
+    for (const role of roleCases) {
+      cases.push({ action, persona: p.key, role, outcome: verdict === 'allowed' || (verdict === 'pending' && role) ? 'allowed' : 'denied' });
+    }
+  }
+}
+
+describe('RFI and submittal actions, per persona, as the matrix says', () => {
+  let t: TestApp;
+  let sb: TrainingSandbox;
+  let pm: ApiClient;
+  let rfis: string;
+  let submittals: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    sb = await TrainingSandbox.create(t.client(), 'persona-matrix');
+    await sb.relaxLimits();
+    pm = await sb.as('gc_project_manager');
+    rfis = `/rest/v1.0/projects/${sb.project()}/rfis`;
+    submittals = `/rest/v1.0/projects/${sb.project()}/submittals`;
+  });
+  afterAll(() => t.stop());
+
+  const ok = (res: Answer, what: string) => {
+    if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
+    return res.body;
+  };
+
+  /** An RFI set up by the project manager; `creator` rewrites who created it (a fixture, like the seeds). */
+  async function rfi(o: { open?: boolean; closed?: boolean; manager?: number; assignees?: number[]; creator?: number; reply?: boolean }) {
+    const body = ok(
+      await pm.post(rfis, { subject: 'Matrix', question: 'q', rfi_manager_id: o.manager ?? sb.userId('gc_project_manager'), assignee_ids: o.assignees ?? [], draft: !(o.open || o.closed) }),
+      'rfi',
+    );
+    if (o.creator) await t.db.query('UPDATE rfis SET created_by_id = $2 WHERE id = $1', [body.id, o.creator]);
+    if (o.closed) ok(await pm.post(`${rfis}/${body.id}/actions/close`), 'close');
+    const reply = o.reply ? ok(await pm.post(`${rfis}/${body.id}/replies`, { body: 'answer' }), 'reply') : null;
+    return { id: body.id as number, replyId: reply?.id as number | undefined };
+  }
+
+  /** A submittal set up by the project manager, in the state an action needs. */
+  async function submittal(o: { state?: 'draft' | 'in_review' | 'complete' | 'closed'; approver?: number; creator?: number }) {
+    const approver = o.approver ?? sb.userId('superintendent');
+    const body = ok(await pm.post(submittals, { title: 'Matrix', submittal_manager_id: sb.userId('gc_project_manager'), workflow: [{ approvers: [{ user_id: approver }] }] }), 'submittal');
+    if (o.creator) await t.db.query('UPDATE submittals SET created_by_id = $2 WHERE id = $1', [body.id, o.creator]);
+    const state = o.state ?? 'draft';
+    if (state !== 'draft') ok(await pm.post(`${submittals}/${body.id}/actions/submit`), 'submit');
+    if (state === 'complete' || state === 'closed') {
+      const who = PERSONAS.find((p) => sb.userId(p.key) === approver)!.key;
+      ok(await (await sb.as(who)).post(`${submittals}/${body.id}/responses`, { response: 'approved' }), 'respond');
+    }
+    if (state === 'closed') ok(await pm.post(`${submittals}/${body.id}/actions/close`), 'close');
+    return body.id as number;
+  }
+
+  const member = (userId: number) => PERSONAS.some((p) => p.projects.includes('first') && sb.userId(p.key) === userId);
+
+  /** Performs the action as `who`; `me` is the persona's user id, `role` whether they hold the item role. */
+  const perform: Record<string, (who: ApiClient, me: number, role: boolean) => Promise<Answer>> = {
+    'rfis.view': async (who) => who.get(`${rfis}/${(await rfi({ open: true })).id}`),
+    'rfis.create_draft': (who) => who.post(rfis, { subject: 'Mine', question: 'q', draft: true }),
+    // A draft is seen by its manager (and Admins) only: the draft to open names the persona as its manager.
+    'rfis.create_open': async (who, me) => who.post(`${rfis}/${(await rfi({ manager: member(me) ? me : undefined })).id}/actions/open`),
+    'rfis.edit': async (who, me, role) => who.patch(`${rfis}/${(await rfi(role ? { creator: me } : {})).id}`, { subject: 'Edited' }),
+    'rfis.respond': async (who, me, role) => who.post(`${rfis}/${(await rfi({ open: true, assignees: role ? [me] : [] })).id}/replies`, { body: 'reply' }),
+    'rfis.mark_official': async (who) => {
+      const r = await rfi({ open: true, reply: true });
+      return who.post(`${rfis}/${r.id}/replies/${r.replyId}/actions/mark_official`);
+    },
+    'rfis.close': async (who, me, role) => who.post(`${rfis}/${(await rfi({ open: true, ...(role && { manager: me }) })).id}/actions/close`),
+    'rfis.reopen': async (who, me, role) => who.post(`${rfis}/${(await rfi({ closed: true, ...(role && { manager: me }) })).id}/actions/reopen`),
+    'rfis.delete': async (who) => who.delete(`${rfis}/${(await rfi({ open: true })).id}`),
+    'submittals.view': async (who) => who.get(`${submittals}/${await submittal({ state: 'in_review' })}`),
+    'submittals.create': (who) => who.post(submittals, { title: 'Mine', private: false }),
+    'submittals.create_package': (who) => who.post(`/rest/v1.0/projects/${sb.project()}/submittal_packages`, { title: 'Package' }),
+    'submittals.edit': async (who, me, role) => who.patch(`${submittals}/${await submittal(role ? { creator: me } : {})}`, { title: 'Edited' }),
+    'submittals.respond': async (who, me, role) =>
+      who.post(`${submittals}/${await submittal({ state: 'in_review', approver: role ? me : sb.userId(me === sb.userId('architect') ? 'owner_rep' : 'architect') })}/responses`, { response: 'approved' }),
+    'submittals.submit': async (who, me, role) => who.post(`${submittals}/${await submittal(role ? { creator: me } : {})}/actions/submit`),
+    'submittals.distribute': async (who) => who.post(`${submittals}/${await submittal({ state: 'complete' })}/actions/distribute`),
+    'submittals.close': async (who) => who.post(`${submittals}/${await submittal({ state: 'in_review' })}/actions/close`),
+    'submittals.create_revision': async (who) => who.post(`${submittals}/${await submittal({ state: 'closed' })}/actions/revise`),
+    'submittals.delete': async (who) => who.delete(`${submittals}/${await submittal({ state: 'in_review' })}`),
+  };
+
+  it('has a route performing every RFI and submittal action of the matrix', () => {
+    const actions = ACTIONS.filter((a) => (TOOLS as readonly string[]).includes(ruleOf(a).tool));
+    expect(Object.keys(perform).sort()).toEqual([...actions].sort());
+  });
+
+  it.each(cases.map((c) => [c.action, c.persona, c.role ? 'holding the item role' : 'without an item role', c.outcome, c] as const))(
+    '%s by %s %s: %s',
+    async (_action, _persona, _role, _outcome, c) => {
+      const who = await sb.as(c.persona);
+      const res = await perform[c.action](who, sb.userId(c.persona), c.role);
+      if (c.outcome === 'allowed') {
+        expect({ status: res.status < 300 ? 'success' : res.status, body: res.status < 300 ? null : res.body }).toEqual({ status: 'success', body: null });
+      } else {
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('permission_denied');
+        expect(res.body.error.details.action).toBe(c.action);
+      }
+    },
+  );
+});
