@@ -80,9 +80,9 @@ export class RfiRepliesService {
   }
 
   /** `actions/mark_official`: a submitted reply becomes the RFI's official response. */
-  async markOfficial(subject: AccessSubject, projectId: number, rfiId: number, replyId: number, actor: Actor): Promise<Record<string, unknown>> {
+  async markOfficial(subject: AccessSubject, projectId: number, rfiId: number, replyId: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     await this.db.transaction(async (m) => {
-      const rfi = await lockForEdit(m, Rfi, { id: rfiId, projectId }, 'RFI', undefined);
+      const rfi = await lockForEdit(m, Rfi, { id: rfiId, projectId }, 'RFI', expected);
       const reply = await m.findOneBy(RfiReply, { id: replyId, rfiId });
       if (!reply || reply.draft) throw AppError.notFound('Reply');
       await m.query('UPDATE rfi_replies SET official = (id = $2) WHERE rfi_id = $1', [rfiId, replyId]);

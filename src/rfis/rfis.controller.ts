@@ -61,7 +61,7 @@ export class RfisController {
   @HttpCode(204)
   @Can('rfis.delete', { item: 'rfi_id' })
   async remove(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number): Promise<void> {
-    await this.rfis.remove(req.access!.subject, projectOf(req), id, actorOf(req));
+    await this.rfis.remove(req.access!.subject, projectOf(req), id, versionOf(req), actorOf(req));
   }
 
   @Get(':rfi_id/replies')
@@ -85,8 +85,8 @@ export class RfisController {
   @Post(':rfi_id/replies/:reply_id/actions/mark_official')
   @HttpCode(200)
   @Can('rfis.mark_official', { item: 'rfi_id' })
-  markOfficial(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number, @Param('reply_id', IdPipe) replyId: number): Promise<Record<string, unknown>> {
-    return this.replyService.markOfficial(req.access!.subject, projectOf(req), id, replyId, actorOf(req));
+  markOfficial(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number, @Param('reply_id', IdPipe) replyId: number, @Body() dto: VersionOnlyDto): Promise<Record<string, unknown>> {
+    return this.replyService.markOfficial(req.access!.subject, projectOf(req), id, replyId, versionOf(req, dto), actorOf(req));
   }
 
   @Post(':rfi_id/actions/open')

@@ -212,9 +212,9 @@ export class RfisService {
     return this.get(subject, projectId, id);
   }
 
-  async remove(subject: AccessSubject, projectId: number, id: number, actor: Actor): Promise<void> {
+  async remove(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
     await this.db.transaction(async (m) => {
-      const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', undefined);
+      const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       await this.changes.recordRow(m, Rfi, rfi, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'delete', actor });
       await m.delete(Rfi, { id });
     });
