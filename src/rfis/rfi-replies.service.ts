@@ -52,8 +52,11 @@ export class RfiRepliesService {
     const reply = await this.db.transaction(async (m) => {
       const rfi = await this.openRfi(m, projectId, rfiId, 'reply to the RFI');
       const row = await m.save(m.create(RfiReply, { rfiId, body: dto.body, draft: dto.draft ?? false, createdById: actor.userId }));
-      await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: 'create', actor });
-      if (!row.draft) await this.afterSubmit(m, rfi, subject, actor);
+      // A draft is its author's alone: webhooks and other devices hear of the reply when it is submitted.
+      if (!row.draft) {
+        await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: 'create', actor });
+        await this.afterSubmit(m, rfi, subject, actor);
+      }
       return row;
     });
     return (await mapReplies(this.db.manager, [reply]))[0];
@@ -72,7 +75,9 @@ export class RfiRepliesService {
       if (dto.draft === true && !row.draft) throw AppError.invalidTransition('turn a submitted reply back into a draft', 'submitted', []);
       const submitting = row.draft && dto.draft === false;
       await m.update(RfiReply, { id: row.id }, { ...(dto.body !== undefined && { body: dto.body }), ...(dto.draft !== undefined && { draft: dto.draft }), version: row.version + 1 });
-      await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: 'update', actor });
+      if (!row.draft || submitting) {
+        await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: submitting ? 'create' : 'update', actor });
+      }
       if (submitting) await this.afterSubmit(m, rfi, subject, actor);
       return m.findOneByOrFail(RfiReply, { id: row.id });
     });
