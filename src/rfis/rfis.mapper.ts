@@ -9,30 +9,41 @@ export interface RfiPeople {
   official: Map<number, Record<string, unknown>>;
 }
 
-/** Loads every person and official reply a page of RFIs refers to, in three queries. */
-export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[]): Promise<RfiPeople> {
+/** Assignee and distribution ids per RFI, when the caller already read them with the rows. */
+export type RfiLists = Map<number, { assignees: number[]; distribution: number[] }>;
+
+/**
+ * Loads every person and official reply a page of RFIs refers to: the lists
+ * (unless given), then users and official replies together.
+ */
+export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], lists?: RfiLists): Promise<RfiPeople> {
   const ids = rfis.map((r) => r.id);
   const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map() };
   if (!ids.length) return people;
-  const [assignees, distribution]: { rfi_id: number; user_id: number }[][] = await Promise.all([
-    db.query('SELECT rfi_id, user_id FROM rfi_assignees WHERE rfi_id = ANY($1) ORDER BY user_id', [ids]),
-    db.query('SELECT rfi_id, user_id FROM rfi_distribution WHERE rfi_id = ANY($1) ORDER BY user_id', [ids]),
-  ]);
-  for (const [rows, map] of [[assignees, people.assignees], [distribution, people.distribution]] as const) {
-    for (const r of rows) map.set(r.rfi_id, [...(map.get(r.rfi_id) ?? []), r.user_id]);
+  if (lists) {
+    for (const [id, l] of lists) {
+      people.assignees.set(id, l.assignees);
+      people.distribution.set(id, l.distribution);
+    }
+  } else {
+    const [assignees, distribution]: { rfi_id: number; user_id: number }[][] = await Promise.all([
+      db.query('SELECT rfi_id, user_id FROM rfi_assignees WHERE rfi_id = ANY($1) ORDER BY user_id', [ids]),
+      db.query('SELECT rfi_id, user_id FROM rfi_distribution WHERE rfi_id = ANY($1) ORDER BY user_id', [ids]),
+    ]);
+    for (const [rows, map] of [[assignees, people.assignees], [distribution, people.distribution]] as const) {
+      for (const r of rows) map.set(r.rfi_id, [...(map.get(r.rfi_id) ?? []), r.user_id]);
+    }
   }
-  const userIds = new Set<number>([...assignees, ...distribution].map((r) => r.user_id));
+  const userIds = new Set<number>();
+  for (const map of [people.assignees, people.distribution]) for (const list of map.values()) for (const id of list) userIds.add(id);
   for (const r of rfis) for (const id of [r.rfiManagerId, r.createdById, r.receivedFromId]) if (id) userIds.add(id);
-  const users: { id: number; name: string; email: string }[] = userIds.size ? await db.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [[...userIds]]) : [];
-  for (const u of users) people.users.set(u.id, userRef(u));
   const officialIds = rfis.map((r) => r.officialReplyId).filter((x): x is number => x !== null);
-  if (officialIds.length) {
-    const replies: { id: number; rfi_id: number; body: string; created_by_id: number | null; created_at: Date }[] = await db.query(
-      'SELECT id, rfi_id, body, created_by_id, created_at FROM rfi_replies WHERE id = ANY($1)',
-      [officialIds],
-    );
-    for (const r of replies) people.official.set(r.rfi_id, { id: r.id, body: r.body, created_at: r.created_at.toISOString() });
-  }
+  const [users, replies]: [{ id: number; name: string; email: string }[], { id: number; rfi_id: number; body: string; created_at: Date }[]] = await Promise.all([
+    userIds.size ? db.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [[...userIds]]) : [],
+    officialIds.length ? db.query('SELECT id, rfi_id, body, created_at FROM rfi_replies WHERE id = ANY($1)', [officialIds]) : [],
+  ]);
+  for (const u of users) people.users.set(u.id, userRef(u));
+  for (const r of replies) people.official.set(r.rfi_id, { id: r.id, body: r.body, created_at: r.created_at.toISOString() });
   return people;
 }
 

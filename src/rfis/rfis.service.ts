@@ -15,7 +15,7 @@ import { assertActiveMembers } from '../projects/active-members';
 import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { BallInCourtRole, Rfi } from './rfi.entities';
 import { rfiViewer, rfiVisibility } from './rfi-visibility';
-import { loadPeople, mapRfi } from './rfis.mapper';
+import { loadPeople, mapRfi, RfiLists } from './rfis.mapper';
 
 export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 'rfi_manager_id' | 'private' | 'overdue' | 'query', 'number' | 'id' | 'due_date' | 'created_at' | 'subject'> = {
   filters: {
@@ -73,14 +73,19 @@ export class RfisService {
     where.push(visible.sql);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
     const sql = `FROM rfis r WHERE ${where.join(' AND ')}`;
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${sql}`, params);
-    // One query for the page's rows, turned into entities by the column metadata (no second fetch by id).
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT r.* ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
-      params,
-    );
+    // Count and page together; the page's rows come with their assignee and distribution ids (no fetch per list).
+    const [[{ total }], rows] = (await Promise.all([
+      this.db.query(`SELECT count(*)::int AS total ${sql}`, params),
+      this.db.query(
+        `SELECT r.*, ARRAY(SELECT a.user_id FROM rfi_assignees a WHERE a.rfi_id = r.id ORDER BY a.user_id) AS assignee_ids,
+                ARRAY(SELECT d.user_id FROM rfi_distribution d WHERE d.rfi_id = r.id ORDER BY d.user_id) AS distribution_ids
+         ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
+        params,
+      ),
+    ])) as [[{ total: number }], (Record<string, unknown> & { assignee_ids: number[]; distribution_ids: number[] })[]];
     const ordered = rows.map((row) => hydrateRow(this.db, Rfi, row));
-    const people = await loadPeople(this.db, ordered);
+    const lists: RfiLists = new Map(rows.map((row) => [row.id as number, { assignees: row.assignee_ids, distribution: row.distribution_ids }]));
+    const people = await loadPeople(this.db, ordered, lists);
     return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);
   }
 
