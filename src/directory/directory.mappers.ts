@@ -1,3 +1,4 @@
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Vendor } from './entities/vendor.entity';
 import type { PermissionTemplate } from './entities/permission-template.entity';
 import type { User } from './entities/user.entity';
@@ -14,6 +15,13 @@ export interface UserRef extends Ref {
 
 export function userRef(user: Pick<User, 'id' | 'name' | 'email'>): UserRef {
   return { id: user.id, name: user.name, login: user.email };
+}
+
+/** The references of the given users (nulls and repeats ignored) in one query, by id. */
+export async function loadUserRefs(db: DataSource | EntityManager, ids: Iterable<number | null>): Promise<Map<number, UserRef>> {
+  const wanted = [...new Set([...ids].filter((x): x is number => x !== null))];
+  const users: { id: number; name: string; email: string }[] = wanted.length ? await db.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [wanted]) : [];
+  return new Map(users.map((u) => [u.id, userRef(u)]));
 }
 
 export function mapVendor(v: Vendor): Record<string, unknown> {

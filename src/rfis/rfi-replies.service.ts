@@ -5,16 +5,14 @@ import { ChangeLog } from '../changes/change-log.service';
 import { editConflict, lockForEdit } from '../database/versioning';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { userRef } from '../directory/directory.mappers';
+import { loadUserRefs } from '../directory/directory.mappers';
 import type { AccessSubject } from '../permissions/access-subject';
 import { CreateReplyDto, UpdateReplyDto } from './dto/reply.dto';
 import { Rfi, RfiReply } from './rfi.entities';
 import { RfisService } from './rfis.service';
 
 async function mapReplies(m: EntityManager, replies: RfiReply[]): Promise<Record<string, unknown>[]> {
-  const ids = [...new Set(replies.map((r) => r.createdById).filter((x): x is number => x !== null))];
-  const users: { id: number; name: string; email: string }[] = ids.length ? await m.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [ids]) : [];
-  const byId = new Map(users.map((u) => [u.id, userRef(u)]));
+  const byId = await loadUserRefs(m, replies.map((r) => r.createdById));
   return replies.map((r) => ({
     id: r.id,
     body: r.body,

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { userRef, UserRef } from '../directory/directory.mappers';
+import { loadUserRefs, UserRef } from '../directory/directory.mappers';
 import type { Rfi } from './rfi.entities';
 
 export interface RfiPeople {
@@ -34,15 +34,14 @@ export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], li
       for (const r of rows) map.set(r.rfi_id, [...(map.get(r.rfi_id) ?? []), r.user_id]);
     }
   }
-  const userIds = new Set<number>();
-  for (const map of [people.assignees, people.distribution]) for (const list of map.values()) for (const id of list) userIds.add(id);
-  for (const r of rfis) for (const id of [r.rfiManagerId, r.createdById, r.receivedFromId]) if (id) userIds.add(id);
+  const userIds = [...people.assignees.values(), ...people.distribution.values()].flat();
+  for (const r of rfis) userIds.push(...[r.rfiManagerId, r.createdById, r.receivedFromId].filter((x): x is number => x !== null));
   const officialIds = rfis.map((r) => r.officialReplyId).filter((x): x is number => x !== null);
-  const [users, replies]: [{ id: number; name: string; email: string }[], { id: number; rfi_id: number; body: string; created_at: Date }[]] = await Promise.all([
-    userIds.size ? db.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [[...userIds]]) : [],
+  const [users, replies]: [Map<number, UserRef>, { id: number; rfi_id: number; body: string; created_at: Date }[]] = await Promise.all([
+    loadUserRefs(db, userIds),
     officialIds.length ? db.query('SELECT id, rfi_id, body, created_at FROM rfi_replies WHERE id = ANY($1)', [officialIds]) : [],
   ]);
-  for (const u of users) people.users.set(u.id, userRef(u));
+  people.users = users;
   for (const r of replies) people.official.set(r.rfi_id, { id: r.id, body: r.body, created_at: r.created_at.toISOString() });
   return people;
 }

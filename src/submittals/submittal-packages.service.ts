@@ -7,7 +7,7 @@ import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page, parseListQuery } from '../common/pagination';
 import { lockForEdit } from '../database/versioning';
 import { likePattern } from '../diagnose/filtered-out.cause';
-import { userRef, UserRef } from '../directory/directory.mappers';
+import { loadUserRefs, UserRef } from '../directory/directory.mappers';
 import type { AccessSubject } from '../permissions/access-subject';
 import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { SubmittalPackage } from './submittal.entities';
@@ -86,9 +86,7 @@ export class SubmittalPackagesService {
     });
   }
 
-  private async users(rows: SubmittalPackage[]): Promise<Map<number, UserRef>> {
-    const ids = [...new Set(rows.map((r) => r.createdById).filter((x): x is number => x !== null))];
-    const users: { id: number; name: string; email: string }[] = ids.length ? await this.db.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [ids]) : [];
-    return new Map(users.map((u) => [u.id, userRef(u)]));
+  private users(rows: SubmittalPackage[]): Promise<Map<number, UserRef>> {
+    return loadUserRefs(this.db, rows.map((r) => r.createdById));
   }
 }

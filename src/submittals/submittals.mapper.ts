@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { userRef, UserRef } from '../directory/directory.mappers';
+import { loadUserRefs, UserRef } from '../directory/directory.mappers';
 import type { Submittal, SubmittalPackage } from './submittal.entities';
 
 interface ApproverRow {
@@ -47,10 +47,11 @@ export async function loadSubmittalPeople(db: DataSource | EntityManager, submit
   for (const d of distribution) people.distribution.set(d.submittal_id, [...(people.distribution.get(d.submittal_id) ?? []), d.user_id]);
   for (const v of vendors) people.vendors.set(v.id, v);
   for (const p of packages) people.packages.set(p.id, p);
-  const userIds = new Set<number>([...approvers.map((a) => a.user_id), ...distribution.map((d) => d.user_id)]);
-  for (const s of submittals) for (const id of [s.submittalManagerId, s.createdById, s.receivedFromId]) if (id) userIds.add(id);
-  const users: { id: number; name: string; email: string }[] = userIds.size ? await db.query('SELECT id, name, email FROM users WHERE id = ANY($1)', [[...userIds]]) : [];
-  for (const u of users) people.users.set(u.id, userRef(u));
+  people.users = await loadUserRefs(db, [
+    ...approvers.map((a) => a.user_id),
+    ...distribution.map((d) => d.user_id),
+    ...submittals.flatMap((s) => [s.submittalManagerId, s.createdById, s.receivedFromId]),
+  ]);
   return people;
 }
 
