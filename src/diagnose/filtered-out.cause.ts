@@ -1,29 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import type { FilterClause } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import type { AccessSubject } from '../permissions/access-subject';
 import { AccessService } from '../permissions/access.service';
 import { REDIS } from '../redis/redis.module';
 import { CauseDetector, DiagnoseContext, Finding } from './causes';
 import { recency, userRef } from './evidence';
-
-/** One list filter as SQL on the list's alias `r`, so diagnose can tell which filter hides an item. */
-export interface FilterClause {
-  name: string;
-  value: unknown;
-  sql: (param: string) => string;
-}
-
-/** Adds a clause for each filter that was given. */
-export function clauseBuilder(out: FilterClause[]) {
-  return (name: string, value: unknown, sql: (p: string) => string): void => {
-    if (value !== undefined) out.push({ name, value, sql });
-  };
-}
-
-/** `%text%` for ILIKE, with the pattern characters of the text escaped. */
-export const likePattern = (text: unknown): string | undefined =>
-  text === undefined ? undefined : `%${String(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** A filtered list of a tool (RFIs, submittals): how its filters and its privacy read as SQL. */
 export interface FilteredList {

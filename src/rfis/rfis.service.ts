@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
-import { clauseBuilder, FilterClause, FilteredOutCause, likePattern } from '../diagnose/filtered-out.cause';
+import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { ListQuery, ListSpec, Page } from '../common/pagination';
+import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, Page, sqlPage } from '../common/pagination';
 import type { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
 import { editConflict, lockForEdit } from '../database/versioning';
-import { hydrateRow } from '../database/hydrate';
+import { hydrateRows } from '../database/hydrate';
 import { addBusinessDays, dueDateError } from '../common/dates';
 import { assertActiveMembers } from '../projects/active-members';
 import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
@@ -62,28 +62,20 @@ export class RfisService {
 
   async list(subject: AccessSubject, projectId: number, q: RfiListQuery): Promise<Page<Record<string, unknown>>> {
     this.filters.remember('rfis', subject, projectId, q.filters);
-    const params: unknown[] = [projectId];
-    const where: string[] = ['r.project_id = $1'];
-    for (const clause of filterClauses(q.filters)) {
-      params.push(clause.value);
-      where.push(clause.sql(`$${params.length}`));
-    }
-    const visible = rfiVisibility('r', rfiViewer(subject), params.length + 1);
-    params.push(...visible.params);
-    where.push(visible.sql);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
-    const sql = `FROM rfis r WHERE ${where.join(' AND ')}`;
-    // Count and page together; the page's rows come with their assignee and distribution ids (no fetch per list).
-    const [[{ total }], rows] = (await Promise.all([
-      this.db.query(`SELECT count(*)::int AS total ${sql}`, params),
-      this.db.query(
-        `SELECT r.*, ARRAY(SELECT a.user_id FROM rfi_assignees a WHERE a.rfi_id = r.id ORDER BY a.user_id) AS assignee_ids,
-                ARRAY(SELECT d.user_id FROM rfi_distribution d WHERE d.rfi_id = r.id ORDER BY d.user_id) AS distribution_ids
-         ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
-        params,
-      ),
-    ])) as [[{ total: number }], (Record<string, unknown> & { assignee_ids: number[]; distribution_ids: number[] })[]];
-    const ordered = rows.map((row) => hydrateRow(this.db, Rfi, row));
+    // The page's rows come with their assignee and distribution ids (no fetch per list).
+    const { total, rows } = await sqlPage<Record<string, unknown> & { assignee_ids: number[]; distribution_ids: number[] }>(this.db, {
+      table: 'rfis',
+      projectId,
+      clauses: filterClauses(q.filters),
+      visibility: (first) => rfiVisibility('r', rfiViewer(subject), first),
+      orderBy: `${order} ${q.sort.direction} NULLS LAST, r.id ASC`,
+      extraColumns: `ARRAY(SELECT a.user_id FROM rfi_assignees a WHERE a.rfi_id = r.id ORDER BY a.user_id) AS assignee_ids,
+        ARRAY(SELECT d.user_id FROM rfi_distribution d WHERE d.rfi_id = r.id ORDER BY d.user_id) AS distribution_ids`,
+      page: q.page,
+      perPage: q.perPage,
+    });
+    const ordered = hydrateRows(this.db, Rfi, rows);
     const lists: RfiLists = new Map(rows.map((row) => [row.id as number, { assignees: row.assignee_ids, distribution: row.distribution_ids }]));
     const people = await loadPeople(this.db, ordered, lists);
     return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);

@@ -5,10 +5,10 @@ import { ChangeLog } from '../changes/change-log.service';
 import { dueDateError } from '../common/dates';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { ListQuery, ListSpec, Page } from '../common/pagination';
-import { hydrateRow } from '../database/hydrate';
+import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, Page, sqlPage } from '../common/pagination';
+import { hydrateRows } from '../database/hydrate';
 import { lockForEdit } from '../database/versioning';
-import { clauseBuilder, FilterClause, FilteredOutCause, likePattern } from '../diagnose/filtered-out.cause';
+import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import type { AccessSubject } from '../permissions/access-subject';
 import { assertActiveMembers } from '../projects/active-members';
 import { CreateSubmittalDto, DistributeDto, UpdateSubmittalDto, WorkflowStepDto } from './dto/submittal.dto';
@@ -69,23 +69,17 @@ export class SubmittalsService {
   /** A page of the submittals the viewer may see; `remember` keeps the filters for diagnose (the user's own list view). */
   async list(subject: AccessSubject, projectId: number, q: SubmittalListQuery, remember = true): Promise<Page<Record<string, unknown>>> {
     if (remember) this.filters.remember('submittals', subject, projectId, q.filters);
-    const params: unknown[] = [projectId];
-    const where: string[] = ['r.project_id = $1'];
-    for (const clause of submittalFilterClauses(q.filters)) {
-      params.push(clause.value);
-      where.push(clause.sql(`$${params.length}`));
-    }
-    const visible = submittalVisibility('r', submittalViewer(subject), params.length + 1);
-    params.push(...visible.params);
-    where.push(visible.sql);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', title: 'r.title' }[q.sort.field];
-    const sql = `FROM submittals r WHERE ${where.join(' AND ')}`;
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${sql}`, params);
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT r.* ${sql} ORDER BY ${order} ${q.sort.direction} NULLS LAST, r.revision ${q.sort.direction}, r.id ASC LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
-      params,
-    );
-    const page = rows.map((row) => hydrateRow(this.db, Submittal, row));
+    const { total, rows } = await sqlPage(this.db, {
+      table: 'submittals',
+      projectId,
+      clauses: submittalFilterClauses(q.filters),
+      visibility: (first) => submittalVisibility('r', submittalViewer(subject), first),
+      orderBy: `${order} ${q.sort.direction} NULLS LAST, r.revision ${q.sort.direction}, r.id ASC`,
+      page: q.page,
+      perPage: q.perPage,
+    });
+    const page = hydrateRows(this.db, Submittal, rows);
     const people = await loadSubmittalPeople(this.db, page);
     return Page.of(page.map((s) => mapSubmittal(s, people, subject.userId)), total, q);
   }
