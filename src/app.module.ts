@@ -28,6 +28,7 @@ import { EdgeCache } from './simulation/edge-cache';
 import { DevicesModule } from './devices/devices.module';
 import { RfisModule } from './rfis/rfis.module';
 import { SubmittalsModule } from './submittals/submittals.module';
+import { UploadsModule } from './uploads/uploads.module';
 import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
 
@@ -58,6 +59,7 @@ export class AppModule {
         SimulationModule,
         ScenariosModule,
         DevicesModule,
+        UploadsModule,
         RfisModule,
         SubmittalsModule,
       ],

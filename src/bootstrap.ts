@@ -1,5 +1,6 @@
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import fastifyMultipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -40,6 +41,8 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   installParsers(fastify);
+  // Multipart bodies are streamed by the upload pipeline (limits are set per upload from the sandbox's settings).
+  await app.register(fastifyMultipart as never, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
   installHooks(fastify, app.get(Metrics));
   // An offline device's writes are kept on the device before any route runs (their permissions are checked when applied).
   const devices = app.get(DevicesService);

@@ -12,6 +12,7 @@ export type ResourceName =
   | 'RFI Replies'
   | 'Submittals'
   | 'Submittal Packages'
+  | 'Uploads'
   | 'Budget Line Items'
   | 'Commitments'
   | 'Change Orders'

@@ -22,6 +22,8 @@ export class AppConfig {
   readonly webhookAllow!: string[];
   /** How long a worker holds a job before others may take it over (a dead worker's jobs come back after this). */
   readonly jobLockMs!: number;
+  /** An upload that sends nothing for this long is cut off with 408 `upload_interrupted`. */
+  readonly uploadIdleTimeoutMs!: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logRequests: bool(env, 'SIM_LOG_REQUESTS', false),
     publicUrl: env.SIM_PUBLIC_URL?.trim() || null,
     jobLockMs: int(env, 'SIM_JOB_LOCK_MS', 30_000, 500, 600_000),
+    uploadIdleTimeoutMs: int(env, 'SIM_UPLOAD_IDLE_TIMEOUT_MS', 30_000, 100, 600_000),
     webhookAllow: (env.SIM_WEBHOOK_ALLOW ?? '127.0.0.1,localhost,::1')
       .split(',')
       .map((s) => s.trim())

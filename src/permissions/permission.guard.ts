@@ -9,6 +9,7 @@ import { AppError } from '../common/errors';
 import type { AuthContext } from '../common/http/request-context';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { parseId } from '../common/validation/id.pipe';
+import type { AccessSubject } from './access-subject';
 import { AccessService } from './access.service';
 import { DenialsService } from './denials.service';
 import { ItemPolicyRegistry } from './item-policy';
@@ -86,12 +87,15 @@ export class PermissionGuard implements CanActivate {
   private async authorize(
     request: FastifyRequest,
     auth: AuthContext,
-    declared: Extract<RouteAccess, { kind: 'company_member' | 'action' }>,
+    declared: Extract<RouteAccess, { kind: 'company_member' | 'project_member' | 'action' }>,
   ): Promise<void> {
     const params = (request.params ?? {}) as Record<string, string>;
     const companyId = companyContext(request, auth, params.company_id);
     let projectId: number | null = null;
-    if (declared.kind === 'action' && declared.projectFrom) {
+    if (declared.kind === 'project_member') {
+      projectId = parseId(params.project_id);
+      if (projectId === null) throw AppError.notFound('Project');
+    } else if (declared.kind === 'action' && declared.projectFrom) {
       const raw = declared.projectFrom === 'param' ? params.project_id : (request.query as Record<string, unknown>)?.project_id;
       projectId = parseId(raw);
       if (projectId === null) {
@@ -102,6 +106,7 @@ export class PermissionGuard implements CanActivate {
     const subject = await this.access.subject(auth.userId, companyId, projectId, auth.epoch);
     request.access = { companyId, projectId, subject, decision: null };
     if (declared.kind === 'company_member') return;
+    if (declared.kind === 'project_member') return assertProjectMember(subject);
 
     const decision = decide(declared.action, subject);
     request.access.decision = decision;
@@ -133,6 +138,17 @@ export class PermissionGuard implements CanActivate {
       });
     }
   }
+}
+
+/** Layer 4 alone: an active membership in the project (a Company Directory Admin is admin everywhere). */
+function assertProjectMember(subject: AccessSubject): void {
+  const membership = subject.project?.membership;
+  if (subject.companyDirectoryAdmin || membership?.active) return;
+  throw new AppError(
+    'not_project_member',
+    membership ? 'You were removed from this project; ask a project administrator to add you again.' : 'You are not a member of this project; ask a project administrator to add you from the company directory.',
+    { layer: 'project_membership', have: membership ? 'removed' : 'no membership', need: 'active membership' },
+  );
 }
 
 /** Layer 2: the request names its company, and the caller is in that company's directory. */

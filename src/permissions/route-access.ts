@@ -12,6 +12,7 @@ export type RouteAccess =
   | { kind: 'public'; reason: string }
   | { kind: 'authenticated' }
   | { kind: 'company_member' }
+  | { kind: 'project_member' }
   | { kind: 'sim_control' }
   | { kind: 'action'; action: Action; projectFrom: 'param' | 'query' | null; item?: string };
 
@@ -30,6 +31,14 @@ export const Authenticated = (): MethodDecorator & ClassDecorator =>
 /** Any user in the company named by `Procore-Company-Id` (layers 1–2). */
 export const CompanyMember = (): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'company_member' } satisfies RouteAccess), ApiBearerAuth(), companyHeader);
+
+/**
+ * Any active member of the project named by the `project_id` route param (layers
+ * 1–4; a Company Directory Admin too), whatever their tools: for what belongs to
+ * no single tool, such as a file uploaded before it is attached to an item.
+ */
+export const ProjectMember = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'project_member' } satisfies RouteAccess), ApiBearerAuth(), companyHeader);
 
 /** Simulator controls: sandbox token, operator token, or open controls. */
 export const SimControl = (): MethodDecorator & ClassDecorator =>

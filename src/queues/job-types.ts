@@ -13,6 +13,8 @@ export interface JobPayloads {
   'sync.device': JobScope & { deviceId: number };
   /** Applies, in order, the writes a device queued while offline. */
   'sync.replay': JobScope & { deviceId: number };
+  /** Checks a received attachment (checksum, type) and makes it `ready` for everyone. */
+  'uploads.process-attachment': JobScope & { uploadId: number };
   /** Simulated load: a job that only takes time, queued in bulk to make a real backlog. */
   'sim.synthetic': JobScope & { workMs: number; synthetic: true };
 }
@@ -34,6 +36,7 @@ export const JOB_SPECS: { [N in JobName]: JobSpec } = {
   'webhooks.deliver': { queue: 'webhooks', attempts: 30, backoff: { baseMs: 1000, capMs: 3_600_000 } },
   'sync.device': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sync.replay': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
+  'uploads.process-attachment': { queue: 'uploads', attempts: 3, backoff: { baseMs: 2000, capMs: 60_000 } },
   'sim.synthetic': { queue: 'sync', attempts: 1, backoff: { baseMs: 1000, capMs: 1000 } },
 };
 

@@ -50,7 +50,10 @@ export class JobWorkers implements OnApplicationShutdown {
           settings: { backoffStrategy: simBackoff },
         }),
     );
-    for (const w of this.workers) w.on('error', (err) => this.logger.warn(`${w.name}: ${err.message}`));
+    for (const w of this.workers) {
+      w.on('error', (err) => this.logger.warn(`${w.name}: ${err.message}`));
+      w.on('failed', (job, err) => void this.exhausted(job, err));
+    }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
@@ -60,6 +63,14 @@ export class JobWorkers implements OnApplicationShutdown {
     const verdict = await this.hooks.before(job);
     if (!verdict.run) return verdict.result;
     return processor(job.data, job);
+  }
+
+  /** After the last attempt, the feature records the failure where its users look (never retried from here). */
+  private async exhausted(job: Job | undefined, err: Error): Promise<void> {
+    if (!job || (err.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1))) return;
+    const handler = this.processors.exhaustedHandler(job.name);
+    if (!handler) return;
+    await handler(job.data, err).catch((e: Error) => this.logger.warn(`${job.name} ${job.id}: recording the failure failed: ${e.message}`));
   }
 
   async close(): Promise<void> {

@@ -6,19 +6,24 @@ import { editConflict, lockForEdit } from '../database/versioning';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { loadUserRefs } from '../directory/directory.mappers';
+import { AttachmentsService, loadAttachments } from '../uploads/attachments.service';
 import type { AccessSubject } from '../permissions/access-subject';
 import { CreateReplyDto, UpdateReplyDto } from './dto/reply.dto';
 import { Rfi, RfiReply } from './rfi.entities';
 import { RfisService } from './rfis.service';
 
-async function mapReplies(m: EntityManager, replies: RfiReply[]): Promise<Record<string, unknown>[]> {
-  const byId = await loadUserRefs(m, replies.map((r) => r.createdById));
+async function mapReplies(m: EntityManager, replies: RfiReply[], viewerId: number): Promise<Record<string, unknown>[]> {
+  const [byId, attachments] = await Promise.all([
+    loadUserRefs(m, replies.map((r) => r.createdById)),
+    loadAttachments(m, 'rfi_reply', replies.map((r) => r.id), viewerId),
+  ]);
   return replies.map((r) => ({
     id: r.id,
     body: r.body,
     draft: r.draft,
     official: r.official,
     created_by: r.createdById ? (byId.get(r.createdById) ?? null) : null,
+    attachments: attachments.get(r.id) ?? [],
     version: r.version,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
@@ -32,6 +37,7 @@ export class RfiRepliesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly rfis: RfisService,
     private readonly changes: ChangeLog,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   async list(subject: AccessSubject, projectId: number, rfiId: number): Promise<Record<string, unknown>[]> {
@@ -43,13 +49,14 @@ export class RfiRepliesService {
       .andWhere('(NOT r.draft OR r.createdById = :me)', { me: subject.userId })
       .orderBy('r.id', 'ASC')
       .getMany();
-    return mapReplies(this.db.manager, replies);
+    return mapReplies(this.db.manager, replies, subject.userId);
   }
 
   async create(subject: AccessSubject, projectId: number, rfiId: number, dto: CreateReplyDto, actor: Actor): Promise<Record<string, unknown>> {
     const reply = await this.db.transaction(async (m) => {
       const rfi = await this.openRfi(m, projectId, rfiId, 'reply to the RFI');
       const row = await m.save(m.create(RfiReply, { rfiId, body: dto.body, draft: dto.draft ?? false, createdById: actor.userId }));
+      await this.attachments.attach(m, projectId, actor.userId, dto.upload_ids, 'rfi_reply', row.id);
       // A draft is its author's alone: webhooks and other devices hear of the reply when it is submitted.
       if (!row.draft) {
         await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: 'create', actor });
@@ -57,7 +64,7 @@ export class RfiRepliesService {
       }
       return row;
     });
-    return (await mapReplies(this.db.manager, [reply]))[0];
+    return (await mapReplies(this.db.manager, [reply], subject.userId))[0];
   }
 
   /** Edits or submits (draft: false) the caller's own reply. */
@@ -72,6 +79,7 @@ export class RfiRepliesService {
       if (expected !== undefined && expected !== row.version) throw editConflict('The reply', row.version, expected);
       if (dto.draft === true && !row.draft) throw AppError.invalidTransition('turn a submitted reply back into a draft', 'submitted', []);
       const submitting = row.draft && dto.draft === false;
+      await this.attachments.attach(m, projectId, actor.userId, dto.upload_ids, 'rfi_reply', row.id);
       await m.update(RfiReply, { id: row.id }, { ...(dto.body !== undefined && { body: dto.body }), ...(dto.draft !== undefined && { draft: dto.draft }), version: row.version + 1 });
       if (!row.draft || submitting) {
         await this.changes.recordRow(m, RfiReply, row.id, { companyId: subject.companyId, projectId, resource: 'RFI Replies', eventType: submitting ? 'create' : 'update', actor });
@@ -79,7 +87,7 @@ export class RfiRepliesService {
       if (submitting) await this.afterSubmit(m, rfi, subject, actor);
       return m.findOneByOrFail(RfiReply, { id: row.id });
     });
-    return (await mapReplies(this.db.manager, [reply]))[0];
+    return (await mapReplies(this.db.manager, [reply], subject.userId))[0];
   }
 
   /** `actions/mark_official`: a submitted reply becomes the RFI's official response. */

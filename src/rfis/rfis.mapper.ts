@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { loadUserRefs, UserRef } from '../directory/directory.mappers';
+import { loadAttachments } from '../uploads/attachments.service';
 import type { Rfi } from './rfi.entities';
 
 export interface RfiPeople {
@@ -7,18 +8,20 @@ export interface RfiPeople {
   distribution: Map<number, number[]>;
   users: Map<number, UserRef>;
   official: Map<number, Record<string, unknown>>;
+  attachments: Map<number, Record<string, unknown>[]>;
 }
 
 /** Assignee and distribution ids per RFI, when the caller already read them with the rows. */
 export type RfiLists = Map<number, { assignees: number[]; distribution: number[] }>;
 
 /**
- * Loads every person and official reply a page of RFIs refers to: the lists
- * (unless given), then users and official replies together.
+ * Loads every person, official reply and attachment a page of RFIs refers to
+ * (attachments as `viewerId` may see them): the lists (unless given), then the
+ * rest together.
  */
-export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], lists?: RfiLists): Promise<RfiPeople> {
+export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], viewerId: number, lists?: RfiLists): Promise<RfiPeople> {
   const ids = rfis.map((r) => r.id);
-  const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map() };
+  const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map(), attachments: new Map() };
   if (!ids.length) return people;
   if (lists) {
     for (const [id, l] of lists) {
@@ -37,11 +40,13 @@ export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], li
   const userIds = [...people.assignees.values(), ...people.distribution.values()].flat();
   for (const r of rfis) userIds.push(...[r.rfiManagerId, r.createdById, r.receivedFromId].filter((x): x is number => x !== null));
   const officialIds = rfis.map((r) => r.officialReplyId).filter((x): x is number => x !== null);
-  const [users, replies]: [Map<number, UserRef>, { id: number; rfi_id: number; body: string; created_at: Date }[]] = await Promise.all([
+  const [users, replies, attachments]: [Map<number, UserRef>, { id: number; rfi_id: number; body: string; created_at: Date }[], RfiPeople['attachments']] = await Promise.all([
     loadUserRefs(db, userIds),
     officialIds.length ? db.query('SELECT id, rfi_id, body, created_at FROM rfi_replies WHERE id = ANY($1)', [officialIds]) : [],
+    loadAttachments(db, 'rfi', ids, viewerId),
   ]);
   people.users = users;
+  people.attachments = attachments;
   for (const r of replies) people.official.set(r.rfi_id, { id: r.id, body: r.body, created_at: r.created_at.toISOString() });
   return people;
 }
@@ -81,7 +86,7 @@ export function mapRfi(r: Rfi, people: RfiPeople): Record<string, unknown> {
     ball_in_court: refs(ballInCourt(r, people)),
     ball_in_court_role: r.ballInCourtRole,
     official_reply: people.official.get(r.id) ?? null,
-    attachments: [],
+    attachments: people.attachments.get(r.id) ?? [],
     version: r.version,
     opened_at: r.openedAt?.toISOString() ?? null,
     closed_at: r.closedAt?.toISOString() ?? null,

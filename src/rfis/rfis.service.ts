@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
@@ -12,6 +12,7 @@ import { editConflict, lockForEdit } from '../database/versioning';
 import { hydrateRows } from '../database/hydrate';
 import { addBusinessDays, dueDateError } from '../common/dates';
 import { assertActiveMembers } from '../projects/active-members';
+import { AttachmentsService } from '../uploads/attachments.service';
 import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { BallInCourtRole, Rfi } from './rfi.entities';
 import { rfiViewer, rfiVisibility } from './rfi-visibility';
@@ -53,12 +54,46 @@ export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
 
 /** RFIs of a project: create (draft or open), list with privacy in the query, read, open. */
 @Injectable()
-export class RfisService {
+export class RfisService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly changes: ChangeLog,
     private readonly filters: FilteredOutCause,
+    private readonly attachments: AttachmentsService,
   ) {}
+
+  onModuleInit(): void {
+    const rfiPath = (projectId: number, id: number) => `/rest/v1.0/projects/${projectId}/rfis/${id}`;
+    this.attachments.registerTarget('rfi', {
+      label: 'RFI',
+      viewAction: 'rfis.view',
+      canView: (subject, projectId, id) => this.canView(subject, projectId, id),
+      pathOf: async (projectId, id) => rfiPath(projectId, id),
+    });
+    // A reply's files: seen by whoever sees the RFI and the reply (a draft reply only by its author).
+    this.attachments.registerTarget('rfi_reply', {
+      label: 'RFI reply',
+      viewAction: 'rfis.view',
+      canView: async (subject, projectId, replyId) => {
+        const [reply]: { rfi_id: number; draft: boolean; created_by_id: number | null }[] = await this.db.query(
+          'SELECT rfi_id, draft, created_by_id FROM rfi_replies WHERE id = $1',
+          [replyId],
+        );
+        return !!reply && (!reply.draft || reply.created_by_id === subject.userId) && (await this.canView(subject, projectId, reply.rfi_id));
+      },
+      pathOf: async (projectId, replyId, m) => {
+        const [reply]: { rfi_id: number }[] = await m.query('SELECT rfi_id FROM rfi_replies WHERE id = $1', [replyId]);
+        return `${rfiPath(projectId, reply?.rfi_id ?? 0)}/replies`;
+      },
+    });
+  }
+
+  /** rfis.view on one RFI of the project, as a yes or no. */
+  async canView(subject: AccessSubject, projectId: number, id: number): Promise<boolean> {
+    const visible = rfiVisibility('r', rfiViewer(subject), 3);
+    const [row] = await this.db.query(`SELECT 1 FROM rfis r WHERE r.id = $1 AND r.project_id = $2 AND ${visible.sql}`, [id, projectId, ...visible.params]);
+    return !!row;
+  }
 
   async list(subject: AccessSubject, projectId: number, q: RfiListQuery): Promise<Page<Record<string, unknown>>> {
     this.filters.remember('rfis', subject, projectId, q.filters);
@@ -77,7 +112,7 @@ export class RfisService {
     });
     const ordered = hydrateRows(this.db, Rfi, rows);
     const lists: RfiLists = new Map(rows.map((row) => [row.id as number, { assignees: row.assignee_ids, distribution: row.distribution_ids }]));
-    const people = await loadPeople(this.db, ordered, lists);
+    const people = await loadPeople(this.db, ordered, subject.userId, lists);
     return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);
   }
 
@@ -86,7 +121,7 @@ export class RfisService {
     const rfi = await m.findOneBy(Rfi, { id, projectId });
     if (!rfi) throw AppError.notFound('RFI');
     await this.assertVisible(subject, rfi, m);
-    return mapRfi(rfi, await loadPeople(m, [rfi]));
+    return mapRfi(rfi, await loadPeople(m, [rfi], subject.userId));
   }
 
   async assertVisible(subject: AccessSubject, rfi: Rfi, m: EntityManager = this.db.manager): Promise<void> {
@@ -141,6 +176,7 @@ export class RfisService {
       );
       for (const userId of new Set(dto.assignee_ids ?? [])) await m.query('INSERT INTO rfi_assignees (rfi_id, user_id) VALUES ($1, $2)', [rfi.id, userId]);
       for (const userId of new Set(dto.distribution_ids ?? [])) await m.query('INSERT INTO rfi_distribution (rfi_id, user_id) VALUES ($1, $2)', [rfi.id, userId]);
+      await this.attachments.attach(m, projectId, actor.userId, dto.upload_ids, 'rfi', rfi.id);
       if (!draft) await this.openIn(m, rfi);
       await this.changes.recordRow(m, Rfi, rfi.id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'create', actor });
       return rfi.id;
@@ -185,6 +221,7 @@ export class RfisService {
         await m.query(`DELETE FROM ${table} WHERE rfi_id = $1`, [id]);
         for (const userId of new Set(ids)) await m.query(`INSERT INTO ${table} (rfi_id, user_id) VALUES ($1, $2)`, [id, userId]);
       }
+      await this.attachments.attach(m, projectId, actor.userId, dto.upload_ids, 'rfi', id);
       await this.changes.recordRow(m, Rfi, id, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'update', actor });
     });
     return this.get(subject, projectId, id);
@@ -213,6 +250,9 @@ export class RfisService {
     await this.db.transaction(async (m) => {
       const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       await this.changes.recordRow(m, Rfi, rfi, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'delete', actor });
+      const replies: { id: number }[] = await m.query('SELECT id FROM rfi_replies WHERE rfi_id = $1', [id]);
+      await this.attachments.removeFor(m, 'rfi', [id]);
+      await this.attachments.removeFor(m, 'rfi_reply', replies.map((r) => r.id));
       await m.delete(Rfi, { id });
     });
   }

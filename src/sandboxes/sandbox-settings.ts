@@ -54,3 +54,9 @@ export function withDefaults(stored: Partial<SandboxSettings> | null | undefined
     require_if_match: s.require_if_match ?? base.require_if_match,
   };
 }
+
+/** A company's sandbox settings (defaults for a company that is not a sandbox). */
+export async function loadSettings(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, companyId: number): Promise<SandboxSettings> {
+  const [row] = (await db.query('SELECT settings, seed FROM sandboxes WHERE company_id = $1', [companyId])) as { settings: Partial<SandboxSettings>; seed: number }[];
+  return withDefaults(row?.settings, row?.seed ?? 0);
+}

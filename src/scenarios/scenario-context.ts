@@ -1,3 +1,4 @@
+import { multipartBody } from '../uploads/multipart-body';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxView } from './scenarios.service';
 
@@ -40,11 +41,16 @@ export class ScenarioContext {
     return this.requestWith(method, url, options);
   }
 
-  async requestWith(method: string, url: string, options: { token?: string; body?: unknown; company?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async requestWith(
+    method: string,
+    url: string,
+    options: { token?: string; body?: unknown; raw?: Buffer; company?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.company !== false) headers['procore-company-id'] = String(this.companyId);
-    const res = await this.http.inject({ method: method as 'GET', url, headers, payload: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const res = await this.http.inject({ method: method as 'GET', url, headers, payload });
     let body: unknown = res.body;
     try {
       body = res.body ? JSON.parse(res.body) : undefined;
@@ -71,6 +77,12 @@ export class ScenarioContext {
 
   async as(persona: Persona, method: string, url: string, body?: unknown): Promise<Answer> {
     return this.request(method, url, { token: await this.token(persona), body });
+  }
+
+  /** Uploads a file as a persona (multipart, part `file`), as a client does. */
+  async upload(persona: Persona, fileName: string, data: Buffer): Promise<Answer> {
+    const { body, contentType } = multipartBody([{ name: 'file', filename: fileName, data }]);
+    return this.requestWith('POST', `/rest/v1.0/projects/${this.project('first')}/uploads`, { token: await this.token(persona), raw: body, headers: { 'content-type': contentType } });
   }
 
   /** Simulator calls with the scenario sandbox's own token. */

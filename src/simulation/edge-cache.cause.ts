@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CauseDetector, DiagnoseContext, Finding } from '../diagnose/causes';
 import { userRef } from '../diagnose/evidence';
-import { withDefaults } from '../sandboxes/sandbox-settings';
+import { loadSettings } from '../sandboxes/sandbox-settings';
 import { REDIS } from '../redis/redis.module';
 import { EdgeCache } from './edge-cache';
 
@@ -19,8 +19,7 @@ export class StaleCacheCause implements CauseDetector {
 
   async detect(ctx: DiagnoseContext): Promise<Omit<Finding, 'cause'>[]> {
     if (ctx.userId === null) return [];
-    const [sb] = await ctx.db.query('SELECT settings, seed FROM sandboxes WHERE company_id = $1', [ctx.companyId]);
-    const settings = withDefaults(sb?.settings, sb?.seed ?? 0);
+    const settings = await loadSettings(ctx.db, ctx.companyId);
     if (!settings.edge_cache.enabled) return [];
     const [latest] = await ctx.db.query(
       `SELECT max(created_at) AS at FROM change_log WHERE company_id = $1 AND ($2::int IS NULL OR project_id = $2 OR project_id IS NULL)`,

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, projectOf, versionOf } from '../common/http/request-helpers';
+import { underBothVersions } from '../common/http/versioned-paths';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
@@ -13,8 +14,7 @@ import { PACKAGE_LIST, SubmittalPackagesService } from './submittal-packages.ser
 import { SubmittalResponsesService } from './submittal-responses.service';
 import { SUBMITTAL_LIST, SubmittalsService } from './submittals.service';
 
-/** Submittals answer under v1.0 and v1.1 with the same handlers, as on the reference platform. */
-const under = (resource: string) => [`rest/v1.0/projects/:project_id/${resource}`, `rest/v1.1/projects/:project_id/${resource}`];
+const under = underBothVersions;
 
 type Json = Record<string, unknown>;
 

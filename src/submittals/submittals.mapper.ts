@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { loadUserRefs, UserRef } from '../directory/directory.mappers';
+import { loadAttachments } from '../uploads/attachments.service';
 import type { Submittal, SubmittalPackage } from './submittal.entities';
 
 interface ApproverRow {
@@ -23,16 +24,23 @@ export interface SubmittalPeople {
   users: Map<number, UserRef>;
   vendors: Map<number, { id: number; name: string }>;
   packages: Map<number, { id: number; number: number; title: string }>;
+  attachments: Map<number, Record<string, unknown>[]>;
 }
 
-export async function loadSubmittalPeople(db: DataSource | EntityManager, submittals: Submittal[]): Promise<SubmittalPeople> {
+/** Everything a page of submittals refers to, with the attachments `viewerId` may see. */
+export async function loadSubmittalPeople(db: DataSource | EntityManager, submittals: Submittal[], viewerId: number): Promise<SubmittalPeople> {
   const ids = submittals.map((s) => s.id);
-  const people: SubmittalPeople = { approvers: new Map(), distribution: new Map(), users: new Map(), vendors: new Map(), packages: new Map() };
+  const people: SubmittalPeople = { approvers: new Map(), distribution: new Map(), users: new Map(), vendors: new Map(), packages: new Map(), attachments: new Map() };
   if (!ids.length) return people;
   const vendorIds = [...new Set(submittals.map((s) => s.responsibleContractorId).filter((x): x is number => x !== null))];
   const packageIds = [...new Set(submittals.map((s) => s.packageId).filter((x): x is number => x !== null))];
-  const [approvers, distribution, vendors, packages]: [ApproverRow[], { submittal_id: number; user_id: number }[], { id: number; name: string }[], { id: number; number: number; title: string }[]] =
-    await Promise.all([
+  const [approvers, distribution, vendors, packages, attachments]: [
+    ApproverRow[],
+    { submittal_id: number; user_id: number }[],
+    { id: number; name: string }[],
+    { id: number; number: number; title: string }[],
+    SubmittalPeople['attachments'],
+  ] = await Promise.all([
       db.query(
         `SELECT a.id, a.submittal_id, a.step, a.user_id, a.required, r.id AS response_id, r.response, r.comment, r.draft, r.created_by_id, r.responded_at
            FROM submittal_approvers a LEFT JOIN submittal_responses r ON r.approver_id = a.id
@@ -42,7 +50,9 @@ export async function loadSubmittalPeople(db: DataSource | EntityManager, submit
       db.query('SELECT submittal_id, user_id FROM submittal_distribution WHERE submittal_id = ANY($1) ORDER BY user_id', [ids]),
       vendorIds.length ? db.query('SELECT id, name FROM vendors WHERE id = ANY($1)', [vendorIds]) : [],
       packageIds.length ? db.query('SELECT id, number, title FROM submittal_packages WHERE id = ANY($1)', [packageIds]) : [],
+      loadAttachments(db, 'submittal', ids, viewerId),
     ]);
+  people.attachments = attachments;
   for (const a of approvers) people.approvers.set(a.submittal_id, [...(people.approvers.get(a.submittal_id) ?? []), a]);
   for (const d of distribution) people.distribution.set(d.submittal_id, [...(people.distribution.get(d.submittal_id) ?? []), d.user_id]);
   for (const v of vendors) people.vendors.set(v.id, v);
@@ -123,7 +133,7 @@ export function mapSubmittal(s: Submittal, people: SubmittalPeople, viewerId: nu
     ball_in_court: submittalCourt(s, approvers).map((id) => people.users.get(id)).filter((u): u is UserRef => !!u),
     ball_in_court_role: s.ballInCourtRole,
     previous_revision_id: s.previousRevisionId,
-    attachments: [],
+    attachments: people.attachments.get(s.id) ?? [],
     version: s.version,
     submitted_at: s.submittedAt?.toISOString() ?? null,
     distributed_at: s.distributedAt?.toISOString() ?? null,

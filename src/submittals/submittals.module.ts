@@ -8,7 +8,7 @@ import { Submittal, SubmittalApprover, SubmittalDistribution, SubmittalPackage, 
 import { SubmittalPackagesController, SubmittalsController } from './submittals.controller';
 import { SubmittalCauses, WorkflowStepIncompleteCause } from './submittals.causes';
 import { SubmittalItemPolicy, SubmittalPolicies } from './submittals.policies';
-import { submittalStepIncomplete } from './submittals.scenarios';
+import { submittalAttachmentProcessing, submittalStepIncomplete } from './submittals.scenarios';
 import { SubmittalsSeed } from './submittals.seed';
 import { SubmittalsService } from './submittals.service';
 
@@ -17,7 +17,7 @@ class SubmittalScenarios implements OnModuleInit {
   constructor(private readonly scenarios: ScenariosService) {}
 
   onModuleInit(): void {
-    this.scenarios.register(submittalStepIncomplete);
+    this.scenarios.register(submittalStepIncomplete, submittalAttachmentProcessing);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
@@ -11,6 +11,7 @@ import { lockForEdit } from '../database/versioning';
 import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import type { AccessSubject } from '../permissions/access-subject';
 import { assertActiveMembers } from '../projects/active-members';
+import { AttachmentsService } from '../uploads/attachments.service';
 import { CreateSubmittalDto, DistributeDto, UpdateSubmittalDto, WorkflowStepDto } from './dto/submittal.dto';
 import { submittalViewer, submittalVisibility } from './submittal-visibility';
 import { Submittal } from './submittal.entities';
@@ -59,14 +60,31 @@ export function submittalFilterClauses(f: SubmittalListQuery['filters']): Filter
 
 /** Submittals of a project: create, list with privacy in the query, edit, submit, distribute, close, revise, delete. */
 @Injectable()
-export class SubmittalsService {
+export class SubmittalsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly changes: ChangeLog,
     private readonly filters: FilteredOutCause,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /** A page of the submittals the viewer may see; `remember` keeps the filters for diagnose (the user's own list view). */
+  onModuleInit(): void {
+    this.attachments.registerTarget('submittal', {
+      label: 'submittal',
+      viewAction: 'submittals.view',
+      canView: (subject, projectId, id) => this.canView(subject, projectId, id),
+      pathOf: async (projectId, id) => `/rest/v1.0/projects/${projectId}/submittals/${id}`,
+    });
+  }
+
+  /** submittals.view on one submittal of the project, as a yes or no. */
+  async canView(subject: AccessSubject, projectId: number, id: number): Promise<boolean> {
+    const visible = submittalVisibility('r', submittalViewer(subject), 3);
+    const [row] = await this.db.query(`SELECT 1 FROM submittals r WHERE r.id = $1 AND r.project_id = $2 AND ${visible.sql}`, [id, projectId, ...visible.params]);
+    return !!row;
+  }
+
   async list(subject: AccessSubject, projectId: number, q: SubmittalListQuery, remember = true): Promise<Page<Record<string, unknown>>> {
     if (remember) this.filters.remember('submittals', subject, projectId, q.filters);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', title: 'r.title' }[q.sort.field];
@@ -80,7 +98,7 @@ export class SubmittalsService {
       perPage: q.perPage,
     });
     const page = hydrateRows(this.db, Submittal, rows);
-    const people = await loadSubmittalPeople(this.db, page);
+    const people = await loadSubmittalPeople(this.db, page, subject.userId);
     return Page.of(page.map((s) => mapSubmittal(s, people, subject.userId)), total, q);
   }
 
@@ -89,7 +107,7 @@ export class SubmittalsService {
     const s = await m.findOneBy(Submittal, { id, projectId });
     if (!s) throw AppError.notFound('Submittal');
     await this.assertVisible(subject, s, m);
-    return mapSubmittal(s, await loadSubmittalPeople(m, [s]), subject.userId);
+    return mapSubmittal(s, await loadSubmittalPeople(m, [s], subject.userId), subject.userId);
   }
 
   async assertVisible(subject: AccessSubject, s: Submittal, m: EntityManager = this.db.manager): Promise<void> {
@@ -149,6 +167,7 @@ export class SubmittalsService {
         }),
       );
       await this.writePeople(m, s.id, dto.distribution_ids, dto.workflow);
+      await this.attachments.attach(m, projectId, actor.userId, dto.upload_ids, 'submittal', s.id);
       await this.changes.recordRow(m, Submittal, s.id, { companyId: subject.companyId, projectId, resource: 'Submittals', eventType: 'create', actor });
       return s.id;
     });
@@ -180,6 +199,7 @@ export class SubmittalsService {
       if (dto.distribution_ids !== undefined) await m.query('DELETE FROM submittal_distribution WHERE submittal_id = $1', [id]);
       if (dto.workflow !== undefined) await m.query('DELETE FROM submittal_approvers WHERE submittal_id = $1', [id]);
       await this.writePeople(m, id, dto.distribution_ids, dto.workflow);
+      await this.attachments.attach(m, projectId, actor.userId, dto.upload_ids, 'submittal', id);
       await this.changes.recordRow(m, Submittal, id, { companyId: subject.companyId, projectId, resource: 'Submittals', eventType: 'update', actor });
     });
     return this.get(subject, projectId, id);
@@ -278,6 +298,7 @@ export class SubmittalsService {
     await this.db.transaction(async (m) => {
       const s = await lockForEdit(m, Submittal, { id, projectId }, 'Submittal', expected);
       await this.changes.recordRow(m, Submittal, s, { companyId: subject.companyId, projectId, resource: 'Submittals', eventType: 'delete', actor });
+      await this.attachments.removeFor(m, 'submittal', [id]);
       await m.delete(Submittal, { id });
     });
   }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DateField } from '../../common/dates';
 import { IdField, NameField } from '../../directory/dto/common-fields';
+import { UploadIdsField } from '../../uploads/upload-ids.field';
 import { IMPACT_STATUSES } from '../rfi.entities';
 
 export class ImpactDto {
@@ -17,6 +18,7 @@ export class CreateRfiDto {
   @ApiPropertyOptional() @IsOptional() @IdField() rfi_manager_id?: number;
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IdField({ each: true }) assignee_ids?: number[];
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IdField({ each: true }) distribution_ids?: number[];
+  @UploadIdsField() upload_ids?: number[];
   @ApiPropertyOptional() @IsOptional() @IdField() received_from_id?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean;
   @ApiPropertyOptional({ description: 'Default true for users who may not open RFIs' }) @IsOptional() @IsBoolean() draft?: boolean;
@@ -31,6 +33,7 @@ export class UpdateRfiDto {
   @ApiPropertyOptional() @IsOptional() @IdField() rfi_manager_id?: number;
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IdField({ each: true }) assignee_ids?: number[];
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IdField({ each: true }) distribution_ids?: number[];
+  @UploadIdsField() upload_ids?: number[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean;
   @ApiPropertyOptional() @IsOptional() @DateField() due_date?: string;
   @ApiPropertyOptional({ type: ImpactDto }) @IsOptional() @ValidateNested() @Type(() => ImpactDto) cost_impact?: ImpactDto;

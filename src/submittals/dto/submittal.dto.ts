@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DateField } from '../../common/dates';
 import { IdField, NameField } from '../../directory/dto/common-fields';
+import { UploadIdsField } from '../../uploads/upload-ids.field';
 
 export class ApproverDto {
   @ApiProperty() @IdField() user_id!: number;
@@ -29,6 +30,7 @@ export class CreateSubmittalDto {
   @ApiPropertyOptional() @IsOptional() @IdField() received_from_id?: number;
   @ApiPropertyOptional({ description: 'A vendor of the company directory' }) @IsOptional() @IdField() responsible_contractor_id?: number;
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IdField({ each: true }) distribution_ids?: number[];
+  @UploadIdsField() upload_ids?: number[];
   @ApiPropertyOptional({ type: [WorkflowStepDto], description: WORKFLOW_DOC })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => WorkflowStepDto)
   workflow?: WorkflowStepDto[];
@@ -44,6 +46,7 @@ export class UpdateSubmittalDto {
   @ApiPropertyOptional() @IsOptional() @IdField() received_from_id?: number;
   @ApiPropertyOptional() @IsOptional() @IdField() responsible_contractor_id?: number;
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IdField({ each: true }) distribution_ids?: number[];
+  @UploadIdsField() upload_ids?: number[];
   @ApiPropertyOptional({ type: [WorkflowStepDto], description: `${WORKFLOW_DOC}; replaceable while the submittal is a draft` })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => WorkflowStepDto)
   workflow?: WorkflowStepDto[];

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../common/errors';
+import { loadUserRefs, UserRef } from '../directory/directory.mappers';
+import type { AccessSubject } from '../permissions/access-subject';
+import type { Action } from '../permissions/matrix/action-matrix';
+import { decide } from '../permissions/resolver';
+import { AttachmentTarget, Upload } from './upload.entities';
+
+/** How a feature lets the pipeline know whether a viewer may see the item an upload is attached to. */
+export interface TargetSpec {
+  /** "RFI", "reply", "submittal": used in messages. */
+  label: string;
+  /** The matrix action that shows the item (its tool level is checked before the item's privacy). */
+  viewAction: Action;
+  /** Whether the viewer may see the item (the feature's own visibility rule). */
+  canView(subject: AccessSubject, projectId: number, id: number): Promise<boolean>;
+  /** The item's parent, for links (a reply's RFI). */
+  pathOf(projectId: number, id: number, m: EntityManager | DataSource): Promise<string>;
+}
+
+/** The shape of an upload in the API (an attachment in an item, or `GET .../uploads/{id}`). */
+export function uploadView(u: Upload, users: Map<number, UserRef>): Record<string, unknown> {
+  return {
+    id: u.id,
+    name: u.fileName,
+    content_type: u.contentType,
+    size: u.sizeBytes,
+    checksum_sha256: u.processingStatus === 'ready' ? u.sha256 : null,
+    processing_status: u.processingStatus,
+    processing_error: u.processingError,
+    url: u.processingStatus === 'ready' ? `/rest/v1.0/projects/${u.projectId}/uploads/${u.id}/content` : null,
+    attached_to: u.attachedToType ? { type: u.attachedToType, id: u.attachedToId } : null,
+    uploaded_by: u.uploadedById ? (users.get(u.uploadedById) ?? null) : null,
+    version: u.version,
+    created_at: u.createdAt.toISOString(),
+    processed_at: u.processedAt?.toISOString() ?? null,
+  };
+}
+
+/** The attachments of each item as the viewer sees them: ready ones, and their own still in processing (or failed). */
+export async function loadAttachments(
+  db: EntityManager | DataSource,
+  type: AttachmentTarget,
+  itemIds: number[],
+  viewerId: number,
+): Promise<Map<number, Record<string, unknown>[]>> {
+  const out = new Map<number, Record<string, unknown>[]>();
+  if (!itemIds.length) return out;
+  const uploads = await db
+    .getRepository(Upload)
+    .createQueryBuilder('u')
+    .where('u.attachedToType = :type AND u.attachedToId IN (:...ids)', { type, ids: itemIds })
+    .andWhere(`(u.processingStatus = 'ready' OR u.uploadedById = :viewer)`, { viewer: viewerId })
+    .orderBy('u.id', 'ASC')
+    .getMany();
+  if (!uploads.length) return out;
+  const users = await loadUserRefs(db, uploads.map((u) => u.uploadedById));
+  for (const u of uploads) out.set(u.attachedToId!, [...(out.get(u.attachedToId!) ?? []), uploadView(u, users)]);
+  return out;
+}
+
+/**
+ * Attachments: uploads given to an item by `upload_ids` on its create or
+ * update. An attachment is listed for everyone once its processing is done;
+ * until then (and when it failed) only its uploader sees it, with its status.
+ */
+@Injectable()
+export class AttachmentsService {
+  private readonly targets = new Map<AttachmentTarget, TargetSpec>();
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  registerTarget(type: AttachmentTarget, spec: TargetSpec): void {
+    this.targets.set(type, spec);
+  }
+
+  target(type: AttachmentTarget): TargetSpec {
+    const spec = this.targets.get(type);
+    if (!spec) throw new Error(`attachment target ${type} is not registered`);
+    return spec;
+  }
+
+  /**
+   * Gives the caller's uploads to an item, in the item's transaction: each must
+   * be in this project, uploaded by the caller, not attached elsewhere and not
+   * failed; otherwise 422 naming `upload_ids` and each upload at fault.
+   */
+  async attach(m: EntityManager, projectId: number, userId: number, uploadIds: number[] | undefined, type: AttachmentTarget, itemId: number): Promise<number> {
+    const ids = [...new Set(uploadIds ?? [])];
+    if (!ids.length) return 0;
+    const rows: { id: number; uploaded_by_id: number | null; attached_to_type: string | null; attached_to_id: number | null; processing_status: string }[] = await m.query(
+      `SELECT id, uploaded_by_id, attached_to_type, attached_to_id, processing_status FROM uploads
+        WHERE id = ANY($1::int[]) AND project_id = $2 AND kind = 'attachment' ORDER BY id FOR UPDATE`,
+      [ids, projectId],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const problems: string[] = [];
+    for (const id of ids) {
+      const r = byId.get(id);
+      if (!r) problems.push(`${id} is not an attachment upload in this project`);
+      else if (r.uploaded_by_id !== userId) problems.push(`${id} was uploaded by someone else; attach only your own uploads`);
+      else if (r.attached_to_type && !(r.attached_to_type === type && r.attached_to_id === itemId)) problems.push(`${id} is already attached to ${r.attached_to_type} ${r.attached_to_id}`);
+      else if (r.processing_status === 'failed') problems.push(`${id} failed processing; upload the file again`);
+    }
+    if (problems.length) throw AppError.validation([{ field: 'upload_ids', message: problems.join('; ') }], `upload_ids: ${problems.join('; ')}`);
+    await m.query('UPDATE uploads SET attached_to_type = $1, attached_to_id = $2, version = version + 1, updated_at = now() WHERE id = ANY($3::int[])', [type, itemId, ids]);
+    return ids.length;
+  }
+
+  /** Deleting an item deletes its attachments (their content goes with them). */
+  async removeFor(m: EntityManager, type: AttachmentTarget, itemIds: number[]): Promise<void> {
+    if (itemIds.length) await m.query('DELETE FROM uploads WHERE attached_to_type = $1 AND attached_to_id = ANY($2::int[])', [type, itemIds]);
+  }
+
+  /**
+   * One upload for a viewer: its uploader always; others once it is attached to
+   * an item they may see and it is ready (otherwise 404, as for an id that is not there).
+   */
+  async visible(subject: AccessSubject, projectId: number, id: number): Promise<Upload> {
+    const upload = await this.db.getRepository(Upload).findOneBy({ id, projectId });
+    if (!upload) throw AppError.notFound('Upload');
+    if (upload.uploadedById === subject.userId) return upload;
+    if (!upload.attachedToType || upload.processingStatus !== 'ready') throw AppError.notFound('Upload');
+    const target = this.target(upload.attachedToType);
+    const d = decide(target.viewAction, subject);
+    if (d.outcome === 'denied') {
+      throw new AppError(d.denial!.code, d.denial!.message, { action: target.viewAction, layer: d.denial!.layer, have: d.denial!.have, need: d.denial!.need });
+    }
+    if (!(await target.canView(subject, projectId, upload.attachedToId!))) {
+      throw new AppError('permission_denied', `This file is attached to a ${target.label} you may not see.`, {
+        layer: 'item_role',
+        have: `no access to the ${target.label}`,
+        need: `access to ${target.label} ${upload.attachedToId}`,
+      });
+    }
+    return upload;
+  }
+}

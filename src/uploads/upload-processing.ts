@@ -1,0 +1,102 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UnrecoverableError } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ChangeLog } from '../changes/change-log.service';
+import { sleep } from '../common/sleep';
+import { JobProcessors } from '../queues/job-processors';
+import type { JobOf } from '../queues/job-types';
+import { loadSettings, SandboxSettings } from '../sandboxes/sandbox-settings';
+import { checkType } from './file-types';
+import { Upload } from './upload.entities';
+
+/** Bytes per second the simulated processing works through, per latency profile (custom profiles: realistic). */
+const PROCESSING_RATE: Record<'instant' | 'realistic' | 'congested', number> = {
+  instant: Number.POSITIVE_INFINITY,
+  realistic: 4 * 1024 * 1024,
+  congested: 1024 * 1024,
+};
+/** HEIC images are converted before they can be shown, which takes longer (a field-guide cause of slow photos). */
+const HEIC_FACTOR = 3;
+
+/** How long processing a file of this size and type takes under the sandbox's profile, in ms (a large file takes longer). */
+export function processingMs(settings: SandboxSettings, sizeBytes: number, contentType: string): number {
+  const profile = typeof settings.latency_profile === 'string' ? settings.latency_profile : 'realistic';
+  const rate = PROCESSING_RATE[profile];
+  if (!Number.isFinite(rate)) return 0;
+  return Math.round((sizeBytes / rate) * 1000 * (contentType === 'image/heic' ? HEIC_FACTOR : 1));
+}
+
+/**
+ * `uploads.process-attachment`: reads the stored content back, checks that it
+ * is whole (size and checksum as received) and of the type it was accepted as,
+ * takes the time a file of that size takes, then marks it `ready`, which is
+ * when others see it. After its last attempt the upload is `failed` with the
+ * reason, so the uploader sees why.
+ */
+@Injectable()
+export class UploadProcessing implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly processors: JobProcessors,
+    private readonly changes: ChangeLog,
+  ) {}
+
+  onModuleInit(): void {
+    this.processors.register(
+      'uploads.process-attachment',
+      (payload) => this.process(payload),
+      (payload, error) => this.fail(payload, error),
+    );
+  }
+
+  async process(payload: JobOf<'uploads.process-attachment'>): Promise<Record<string, unknown>> {
+    const upload = await this.db.getRepository(Upload).findOneBy({ id: payload.uploadId });
+    if (!upload) return { skipped: 'the upload no longer exists' };
+    if (upload.processingStatus === 'ready' || upload.processingStatus === 'failed') return { skipped: `already ${upload.processingStatus}` };
+    await this.db.query(`UPDATE uploads SET processing_status = 'processing', processing_started_at = now(), updated_at = now() WHERE id = $1`, [upload.id]);
+    const started = Date.now();
+    const hash = createHash('sha256');
+    let size = 0;
+    let head: Buffer | null = null;
+    for (let seq = 0; ; seq++) {
+      const [chunk]: { data: Buffer }[] = await this.db.query('SELECT data FROM upload_chunks WHERE upload_id = $1 AND seq = $2', [upload.id, seq]);
+      if (!chunk) break;
+      head ??= chunk.data.subarray(0, 4096);
+      hash.update(chunk.data);
+      size += chunk.data.length;
+    }
+    const sha256 = hash.digest('hex');
+    if (size !== upload.sizeBytes || sha256 !== upload.sha256) {
+      throw new UnrecoverableError(`the stored content does not match what was received (${size} of ${upload.sizeBytes} bytes); upload the file again`);
+    }
+    const type = checkType(upload.kind, upload.fileName, head ?? Buffer.alloc(0));
+    if (!type.ok) throw new UnrecoverableError(type.message);
+    const settings = await loadSettings(this.db, upload.companyId);
+    await sleep(Math.max(0, processingMs(settings, size, upload.contentType) - (Date.now() - started)));
+    await this.db.transaction(async (m) => {
+      // An UPDATE through TypeORM answers [rows, count].
+      const [, count]: [unknown[], number] = await m.query(
+        `UPDATE uploads SET processing_status = 'ready', processing_error = NULL, processed_at = now(), version = version + 1, updated_at = now()
+          WHERE id = $1 AND processing_status = 'processing'`,
+        [upload.id],
+      );
+      if (!count) return;
+      await this.changes.recordRow(m, Upload, upload.id, { companyId: upload.companyId, projectId: upload.projectId, resource: 'Uploads', eventType: 'update', actor: null });
+    });
+    return { upload_id: upload.id, bytes: size, ms: Date.now() - started };
+  }
+
+  private async fail(payload: JobOf<'uploads.process-attachment'>, error: Error): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [, count]: [unknown[], number] = await m.query(
+        `UPDATE uploads SET processing_status = 'failed', processing_error = $2, version = version + 1, updated_at = now()
+          WHERE id = $1 AND processing_status IN ('queued', 'processing')`,
+        [payload.uploadId, error.message.slice(0, 1000)],
+      );
+      if (!count) return;
+      await this.changes.recordRow(m, Upload, payload.uploadId, { companyId: payload.companyId, projectId: payload.projectId, resource: 'Uploads', eventType: 'update', actor: null });
+    });
+  }
+}

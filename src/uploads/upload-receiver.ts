@@ -1,0 +1,236 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import type Redis from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../common/errors';
+import type { Actor } from '../common/http/request-helpers';
+import { AppConfig } from '../config/app-config';
+import { Jobs } from '../queues/jobs.service';
+import { REDIS } from '../redis/redis.module';
+import type { SandboxSettings } from '../sandboxes/sandbox-settings';
+import { checkType, UploadKind, unsafeNameReason } from './file-types';
+import { Upload } from './upload.entities';
+
+/** Content is stored in chunks of this size. */
+export const CHUNK_BYTES = 1024 * 1024;
+/** Bytes looked at to tell the type (magic bytes; plain text is checked on this much). */
+const SNIFF_BYTES = 4096;
+/** The multipart part names that carry the file (API.md: `file`, and the reference platform's own names). */
+export const FILE_PARTS = ['file', 'attachments[]', 'image[data]'] as const;
+/** Seconds a client refused for too many uploads at once is asked to wait. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export interface ReceiveInput {
+  companyId: number;
+  projectId: number;
+  kind: UploadKind;
+  settings: SandboxSettings;
+  actor: Actor;
+}
+
+/** One refusal, kept for diagnose (`upload_rejected`, `upload_interrupted`). */
+interface Refusal {
+  error: AppError;
+  fileName: string | null;
+  sizeBytes: number | null;
+}
+
+const LIMIT_OF: Record<UploadKind, keyof SandboxSettings['upload_limits']> = {
+  attachment: 'attachment_bytes',
+  photo: 'photo_bytes',
+  drawing: 'drawing_bytes',
+};
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+}
+
+/**
+ * The receiving end of the upload pipeline: streams one multipart file into
+ * PostgreSQL chunk by chunk, checking as it goes (name, type by magic bytes,
+ * size, idle time), inside one transaction with the processing job's outbox
+ * row, so a refused or interrupted upload leaves no row, no chunk and no job.
+ * Every refusal is recorded with its code for diagnose.
+ */
+@Injectable()
+export class UploadReceiver {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+    private readonly jobs: Jobs,
+  ) {}
+
+  async receive(request: FastifyRequest, input: ReceiveInput): Promise<Upload> {
+    if (!request.isMultipart()) {
+      throw new AppError('invalid_request', 'Send the file as multipart/form-data, in the part `file`.', { content_type: request.headers['content-type'] ?? null });
+    }
+    const seen: Refusal = { error: undefined as unknown as AppError, fileName: null, sizeBytes: null };
+    const slot = await this.takeSlot(input);
+    try {
+      return await this.db.transaction((m) => this.stream(m, request, input, seen));
+    } catch (err) {
+      const error = this.asRefusal(err);
+      if (error) await this.record(input, { ...seen, error }, request);
+      throw error ?? err;
+    } finally {
+      await slot();
+    }
+  }
+
+  /** 429 `too_many_uploads` past the sandbox's concurrent uploads per user; answers the release. */
+  private async takeSlot(input: ReceiveInput): Promise<() => Promise<void>> {
+    const key = `${this.config.redisPrefix}:uploads:active:${input.companyId}:${input.actor.userId}`;
+    const limit = input.settings.upload_limits.concurrent_per_user;
+    const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, 15 * 60_000).exec()) as [[null, number], unknown];
+    const release = async (): Promise<void> => {
+      await this.redis.decr(key).catch(() => undefined);
+    };
+    if (count > limit) {
+      await release();
+      const error = new AppError(
+        'too_many_uploads',
+        `You already have ${limit} upload${limit === 1 ? '' : 's'} in progress (the limit of this sandbox); retry after ${RETRY_AFTER_SECONDS} s.`,
+        { limit, in_progress: limit, retry_after_seconds: RETRY_AFTER_SECONDS },
+        { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      );
+      await this.record(input, { error, fileName: null, sizeBytes: null }, null);
+      throw error;
+    }
+    return release;
+  }
+
+  private async stream(m: EntityManager, request: FastifyRequest, input: ReceiveInput, seen: Refusal): Promise<Upload> {
+    const limit = input.settings.upload_limits[LIMIT_OF[input.kind]];
+    let received: { id: number; fileName: string; mime: string; size: number; sha256: string } | null = null;
+    // preservePath: a name with a path is refused, not silently cut down to its last segment.
+    const parts = request.parts({ preservePath: true, limits: { fileSize: limit + 1, files: 1, fields: 20, fieldSize: 64 * 1024 } });
+    for await (const part of parts) {
+      if (part.type === 'field') {
+        throw AppError.field(part.fieldname, `is not a field of an upload; send only the file, in the part \`file\``);
+      }
+      if (!(FILE_PARTS as readonly string[]).includes(part.fieldname)) {
+        throw AppError.field(part.fieldname, 'is not a file part of an upload; send the file in the part `file`');
+      }
+      const fileName = part.filename ?? '';
+      seen.fileName = fileName.slice(0, 255);
+      const unsafe = unsafeNameReason(fileName);
+      if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: fileName.slice(0, 255), reason: unsafe });
+      const [{ id }]: { id: number }[] = await m.query(`SELECT nextval('uploads_id_seq')::int AS id`);
+      const hash = createHash('sha256');
+      let size = 0;
+      let seq = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let mime: string | null = null;
+      // Writes whole chunks of CHUNK_BYTES as they fill up; `last` writes the rest.
+      const flush = async (last: boolean): Promise<void> => {
+        let data = Buffer.concat(pending, pendingBytes);
+        while (data.length >= CHUNK_BYTES || (last && data.length > 0)) {
+          const piece = data.subarray(0, CHUNK_BYTES);
+          await m.query('INSERT INTO upload_chunks (upload_id, seq, data) VALUES ($1, $2, $3)', [id, seq++, piece]);
+          data = data.subarray(piece.length);
+        }
+        pending = data.length ? [data] : [];
+        pendingBytes = data.length;
+      };
+      const sniff = (): void => {
+        if (mime !== null) return;
+        const verdict = checkType(input.kind, fileName, Buffer.concat(pending).subarray(0, 4096));
+        if (!verdict.ok) throw new AppError('unsupported_file_type', verdict.message, { file_name: fileName, detected: verdict.detected, declared: part.mimetype });
+        mime = verdict.mime;
+      };
+      for await (const chunk of idle(part.file, this.config.uploadIdleTimeoutMs)) {
+        size += chunk.length;
+        seen.sizeBytes = size;
+        if (size > limit) {
+          throw new AppError('file_too_large', `The file is larger than the ${mib(limit)} this sandbox accepts for ${input.kind}s.`, {
+            file_name: fileName,
+            limit_bytes: limit,
+            received_bytes_at_least: size,
+          });
+        }
+        hash.update(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= SNIFF_BYTES) sniff();
+        if (pendingBytes >= CHUNK_BYTES) await flush(false);
+      }
+      if (part.file.truncated) {
+        throw new AppError('file_too_large', `The file is larger than the ${mib(limit)} this sandbox accepts for ${input.kind}s.`, { file_name: fileName, limit_bytes: limit });
+      }
+      if (size === 0) throw new AppError('empty_file', 'The file is empty (0 bytes); nothing was stored.', { file_name: fileName });
+      sniff();
+      await flush(true);
+      received = { id, fileName, mime: mime!, size, sha256: hash.digest('hex') };
+    }
+    if (!received) throw AppError.field('file', 'is required: send the file in the multipart part `file`');
+    await m.query(
+      `INSERT INTO uploads (id, company_id, project_id, uploaded_by_id, kind, file_name, content_type, size_bytes, sha256, processing_status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')`,
+      [received.id, input.companyId, input.projectId, input.actor.userId, input.kind, received.fileName, received.mime, received.size, received.sha256],
+    );
+    await this.jobs.enqueue(m, 'uploads.process-attachment', { companyId: input.companyId, projectId: input.projectId, uploadId: received.id });
+    return m.findOneByOrFail(Upload, { id: received.id });
+  }
+
+  /** The refusal an error stands for: ours as they are, the multipart library's limits in our codes, a broken stream as an interruption. */
+  private asRefusal(err: unknown): AppError | null {
+    if (err instanceof AppError) return err;
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'FST_REQ_FILE_TOO_LARGE') return new AppError('file_too_large', 'The file is larger than this sandbox accepts.', {});
+    if (code === 'FST_FILES_LIMIT') return AppError.field('file', 'holds one file per upload; send each file in its own request');
+    if (code.startsWith('FST_') || /aborted|premature|unexpected end|ECONNRESET|closed/i.test(String((err as Error)?.message))) {
+      return new AppError('upload_interrupted', 'The upload was interrupted before the whole file arrived; nothing was stored. Send it again.', {
+        reason: String((err as Error)?.message ?? err),
+      });
+    }
+    return null;
+  }
+
+  private async record(input: ReceiveInput, refusal: Refusal, request: FastifyRequest | null): Promise<void> {
+    await this.db
+      .query(
+        `INSERT INTO upload_refusals (company_id, project_id, user_id, code, status, file_name, size_bytes, message, details, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          input.companyId,
+          input.projectId,
+          input.actor.userId,
+          refusal.error.code,
+          refusal.error.status,
+          refusal.fileName,
+          refusal.sizeBytes,
+          refusal.error.message,
+          JSON.stringify({ ...refusal.error.details, kind: input.kind }),
+          request ? String(request.id) : input.actor.requestId,
+        ],
+      )
+      .catch(() => undefined);
+  }
+}
+
+/** The stream's chunks, failing with 408 `upload_interrupted` when none arrives for `ms`. */
+async function* idle(stream: Readable, ms: number): AsyncGenerator<Buffer> {
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send the file again.`, { idle_timeout_ms: ms });
+        stream.destroy(error);
+        reject(error);
+      }, ms);
+    });
+    try {
+      const next = await Promise.race([it.next(), timeout]);
+      if (next.done) return;
+      yield next.value;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

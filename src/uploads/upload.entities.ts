@@ -1,0 +1,26 @@
+import { Column, Entity } from 'typeorm';
+import { VersionedEntity } from '../database/base.entity';
+import type { UploadKind } from './file-types';
+
+export type ProcessingStatus = 'queued' | 'processing' | 'ready' | 'failed';
+/** What an upload can be attached to. */
+export type AttachmentTarget = 'rfi' | 'rfi_reply' | 'submittal';
+
+/** A received file: its content lives in `upload_chunks`; a job takes it from `queued` to `ready` (or `failed`). */
+@Entity('uploads')
+export class Upload extends VersionedEntity {
+  @Column({ type: 'integer' }) companyId!: number;
+  @Column({ type: 'integer' }) projectId!: number;
+  @Column({ type: 'integer', nullable: true }) uploadedById!: number | null;
+  @Column({ type: 'varchar', length: 16 }) kind!: UploadKind;
+  @Column({ type: 'varchar', length: 255 }) fileName!: string;
+  @Column({ type: 'varchar', length: 100 }) contentType!: string;
+  @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) sizeBytes!: number;
+  @Column({ type: 'char', length: 64, nullable: true }) sha256!: string | null;
+  @Column({ type: 'varchar', length: 16 }) processingStatus!: ProcessingStatus;
+  @Column({ type: 'text', nullable: true }) processingError!: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) processingStartedAt!: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) processedAt!: Date | null;
+  @Column({ type: 'varchar', length: 32, nullable: true }) attachedToType!: AttachmentTarget | null;
+  @Column({ type: 'integer', nullable: true }) attachedToId!: number | null;
+}

@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AttachmentsService } from './attachments.service';
+import { UploadProcessing } from './upload-processing';
+import { UploadReceiver } from './upload-receiver';
+import { Upload } from './upload.entities';
+import { UploadsController } from './uploads.controller';
+import { UploadsService } from './uploads.service';
+import { AttachmentProcessingCause, UploadCauses, UploadInterruptedCause, UploadRejectedCause } from './uploads.causes';
+
+/**
+ * The shared upload pipeline (DESIGN.md `uploads/`): streaming receive with its
+ * refusals, storage in PostgreSQL, the processing job, and attachments, which
+ * features (RFIs, submittals) use through `AttachmentsService`.
+ */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Upload])],
+  providers: [UploadReceiver, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
+  controllers: [UploadsController],
+  exports: [AttachmentsService, UploadReceiver],
+})
+export class UploadsModule {}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/http/request-helpers';
+import { loadUserRefs } from '../directory/directory.mappers';
+import type { AccessSubject } from '../permissions/access-subject';
+import { AttachmentsService, uploadView } from './attachments.service';
+import { UploadReceiver } from './upload-receiver';
+import { Upload } from './upload.entities';
+
+/** `POST/GET .../uploads`: receive a file for later attachment, read its state, download it. */
+@Injectable()
+export class UploadsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly receiver: UploadReceiver,
+    private readonly attachments: AttachmentsService,
+  ) {}
+
+  async create(request: FastifyRequest, projectId: number, actor: Actor): Promise<Record<string, unknown>> {
+    const auth = request.auth!;
+    const upload = await this.receiver.receive(request, { companyId: auth.companyId, projectId, kind: 'attachment', settings: auth.settings, actor });
+    return this.view(upload);
+  }
+
+  async get(subject: AccessSubject, projectId: number, id: number): Promise<Record<string, unknown>> {
+    return this.view(await this.attachments.visible(subject, projectId, id));
+  }
+
+  /** The stored content, chunk by chunk (never the whole file in memory). */
+  async content(subject: AccessSubject, projectId: number, id: number): Promise<Upload & { stream: Readable }> {
+    const upload = await this.attachments.visible(subject, projectId, id);
+    const db = this.db;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let seq = 0; ; seq++) {
+        const [row]: { data: Buffer }[] = await db.query('SELECT data FROM upload_chunks WHERE upload_id = $1 AND seq = $2', [id, seq]);
+        if (!row) return;
+        yield row.data;
+      }
+    }
+    return Object.assign(upload, { stream: Readable.from(chunks()) });
+  }
+
+  private async view(upload: Upload): Promise<Record<string, unknown>> {
+    return uploadView(upload, await loadUserRefs(this.db, [upload.uploadedById]));
+  }
+}

@@ -1,0 +1,259 @@
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { QueueRegistry } from '../../src/queues/queue-registry';
+import { multipartBody, samplePdf } from '../../src/uploads/multipart-body';
+import { ApiClient, Answer } from '../support/api-client';
+import { expectError, fieldsOf } from '../support/assertions';
+import { TrainingSandbox } from '../support/sandbox';
+import { TestApp } from '../support/test-app';
+
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(600, 7)]);
+const IDLE_MS = 400;
+
+describe('Uploads and attachments: streaming receive, refusals, processing, visibility', () => {
+  let t: TestApp;
+  let api: ApiClient;
+  let sb: TrainingSandbox;
+  let p1: number;
+  let pm: ApiClient;
+  let architect: ApiClient;
+  let sub: ApiClient;
+
+  const uploadsUrl = () => `/rest/v1.0/projects/${p1}/uploads`;
+  const upload = (client: ApiClient, name: string, data: Buffer, part = 'file', url = uploadsUrl()): Promise<Answer> => {
+    const { body, contentType } = multipartBody([{ name: part, filename: name, data }]);
+    return client.request('POST', url, { raw: body, headers: { 'content-type': contentType } });
+  };
+  const settle = async () => expect((await api.post(`/_sim/settle?project_id=${p1}&timeout_ms=30000`, undefined, { token: sb.info.sandbox_token })).status).toBe(200);
+  const stored = async () => {
+    const { rows } = await t.db.query('SELECT (SELECT count(*) FROM uploads)::int AS uploads, (SELECT count(*) FROM upload_chunks)::int AS chunks, (SELECT count(*) FROM outbox WHERE name = $1)::int AS jobs', ['uploads.process-attachment']);
+    return rows[0] as { uploads: number; chunks: number; jobs: number };
+  };
+  const settings = (patch: Record<string, unknown>) => api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, patch);
+
+  beforeAll(async () => {
+    t = await TestApp.start({ env: { SIM_UPLOAD_IDLE_TIMEOUT_MS: String(IDLE_MS) } });
+    api = t.client();
+    sb = await TrainingSandbox.create(api, 'uploads');
+    await sb.relaxLimits();
+    expect((await settings({ latency_profile: 'instant' })).status).toBe(200);
+    p1 = sb.project();
+    [pm, architect, sub] = await Promise.all([sb.as('gc_project_manager'), sb.as('architect'), sb.as('subcontractor')]);
+  });
+  afterAll(() => t.stop());
+
+  it('receives a file (v1.0 and v1.1), queues its processing, and makes it ready with the content it received', async () => {
+    const pdf = samplePdf(3 * 1024 * 1024 + 123);
+    const res = await upload(pm, 'Spec section 23 05 00.pdf', pdf);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'Spec section 23 05 00.pdf',
+      content_type: 'application/pdf',
+      size: pdf.length,
+      processing_status: 'queued',
+      url: null,
+      attached_to: null,
+      uploaded_by: { id: sb.userId('gc_project_manager') },
+    });
+    const v11 = await upload(pm, 'photo.png', PNG, 'attachments[]', `/rest/v1.1/projects/${p1}/uploads`);
+    expect(v11.status).toBe(201);
+    expect(v11.body.content_type).toBe('image/png');
+
+    await settle();
+    const ready = await pm.get(`${uploadsUrl()}/${res.body.id}`);
+    expect(ready.body).toMatchObject({ processing_status: 'ready', processing_error: null, checksum_sha256: expect.stringMatching(/^[0-9a-f]{64}$/), url: `/rest/v1.0/projects/${p1}/uploads/${res.body.id}/content` });
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM upload_chunks WHERE upload_id = $1', [res.body.id]);
+    expect(rows[0].n).toBe(4); // 1 MiB chunks
+    const content = await t.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: ready.body.url, headers: { authorization: `Bearer ${await sb.token('gc_project_manager')}`, 'procore-company-id': String(sb.companyId) } });
+    expect(content.statusCode).toBe(200);
+    expect(content.headers['content-type']).toBe('application/pdf');
+    expect(content.rawPayload.equals(pdf)).toBe(true);
+  });
+
+  it('refuses an empty, oversized, mistyped or badly named file with its own code, and keeps nothing of it', async () => {
+    expect((await settings({ upload_limits: { attachment_bytes: 256 * 1024 } })).status).toBe(200);
+    const before = await stored();
+    expectError(await upload(pm, 'blank.pdf', Buffer.alloc(0)), 422, 'empty_file');
+    const big = await upload(pm, 'huge.pdf', samplePdf(300 * 1024));
+    expectError(big, 413, 'file_too_large');
+    expect(big.body.error.details).toMatchObject({ limit_bytes: 256 * 1024 });
+    const mismatch = await upload(pm, 'drawing.pdf', PNG);
+    expectError(mismatch, 415, 'unsupported_file_type');
+    expect(mismatch.body.error.message).toMatch(/named \.pdf but its content is a PNG image/);
+    expectError(await upload(pm, 'setup.exe', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100, 1)])), 415, 'unsupported_file_type');
+    expectError(await upload(pm, 'tool.pdf', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100, 1)])), 415, 'unsupported_file_type');
+    for (const name of ['../../etc/passwd.pdf', '.hidden.pdf', 'a<b>.pdf', 'CON.pdf']) expectError(await upload(pm, name, samplePdf()), 422, 'unsafe_file_name');
+    const noFile = multipartBody([{ name: 'description', data: 'hello' }]);
+    const fieldOnly = await pm.request('POST', uploadsUrl(), { raw: noFile.body, headers: { 'content-type': noFile.contentType } });
+    expectError(fieldOnly, 422, 'validation_failed');
+    expect(fieldsOf(fieldOnly)).toEqual(['description']);
+    expectError(await pm.post(uploadsUrl(), { file: 'x' }), 400, 'invalid_request');
+    expect(await stored()).toEqual(before);
+
+    const d = await api.get(`/_sim/diagnose?project_id=${p1}&user_id=${sb.userId('gc_project_manager')}&symptom=not_uploading`);
+    expect(d.status).toBe(200);
+    expect(d.body.findings[0].cause).toBe('upload_rejected');
+    const codes = d.body.findings.filter((f: { cause: string }) => f.cause === 'upload_rejected').map((f: { evidence: { code: string } }) => f.evidence.code);
+    expect(codes).toEqual(expect.arrayContaining(['empty_file', 'file_too_large', 'unsupported_file_type', 'unsafe_file_name']));
+    const tooBig = d.body.findings.find((f: { evidence: { code: string } }) => f.evidence.code === 'file_too_large');
+    expect(tooBig.fix.join(' ')).toMatch(/upload_limits\.attachment_bytes/);
+    expect((await settings({ upload_limits: { attachment_bytes: 50 * 1024 * 1024 } })).status).toBe(200);
+  });
+
+  it('cuts off a stalled upload with 408, refuses uploads past the concurrent limit with 429 and Retry-After, and stores nothing of either', async () => {
+    expect((await settings({ upload_limits: { concurrent_per_user: 1 } })).status).toBe(200);
+    const before = await stored();
+    const { body, contentType } = multipartBody([{ name: 'file', filename: 'slow.pdf', data: samplePdf(64 * 1024) }]);
+    const stream = new PassThrough();
+    stream.write(body.subarray(0, 20 * 1024)); // part of the file, then nothing more
+    const stalled = t.app.getHttpAdapter().getInstance().inject({
+      method: 'POST',
+      url: uploadsUrl(),
+      headers: { authorization: `Bearer ${await sb.token('superintendent')}`, 'procore-company-id': String(sb.companyId), 'content-type': contentType },
+      payload: stream,
+    });
+    await new Promise((r) => setTimeout(r, IDLE_MS / 4));
+    const superintendent = await sb.as('superintendent');
+    const second = await upload(superintendent, 'second.pdf', samplePdf());
+    expectError(second, 429, 'too_many_uploads');
+    expect(second.headers['retry-after']).toBe('5');
+    const first = await stalled;
+    expect(first.statusCode).toBe(408);
+    expect(JSON.parse(first.body)).toMatchObject({ error: { code: 'upload_interrupted' } });
+    stream.destroy();
+    // The slot is free again once the stalled upload is over.
+    expect((await upload(superintendent, 'third.pdf', samplePdf())).status).toBe(201);
+    const after = await stored();
+    expect(after.uploads).toBe(before.uploads + 1);
+    expect((await settings({ upload_limits: { concurrent_per_user: 5 } })).status).toBe(200);
+
+    const d = await api.get(`/_sim/diagnose?project_id=${p1}&user_id=${sb.userId('superintendent')}&symptom=not_uploading`);
+    expect(d.body.findings.map((f: { cause: string }) => f.cause)).toEqual(expect.arrayContaining(['upload_interrupted', 'upload_rejected']));
+    expect(d.body.findings.find((f: { evidence: { code: string } }) => f.evidence.code === 'too_many_uploads').fix.join(' ')).toMatch(/Retry-After/);
+  });
+
+  it('keeps nothing when the client disconnects half-way through (a real socket)', async () => {
+    const address = await t.app.listen(0, '127.0.0.1');
+    const port = (t.app.getHttpServer().address() as AddressInfo).port;
+    void address;
+    const before = await stored();
+    const { body, contentType } = multipartBody([{ name: 'file', filename: 'dropped.pdf', data: samplePdf(2 * 1024 * 1024) }]);
+    const token = await sb.token('owner_rep');
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          `POST ${uploadsUrl()} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nProcore-Company-Id: ${sb.companyId}\r\n` +
+            `Content-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`,
+        );
+        socket.write(body.subarray(0, 1024 * 1024 + 512), () => setTimeout(() => (socket.destroy(), resolve()), 150));
+      });
+      socket.on('error', reject);
+    });
+    let refusals: { code: string }[] = [];
+    for (let i = 0; i < 100 && !refusals.length; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      refusals = (await t.db.query('SELECT code FROM upload_refusals WHERE user_id = $1', [sb.userId('owner_rep')])).rows;
+    }
+    expect(refusals).toEqual([{ code: 'upload_interrupted' }]);
+    expect(await stored()).toEqual(before);
+    const d = await api.get(`/_sim/diagnose?project_id=${p1}&user_id=${sb.userId('owner_rep')}&symptom=not_uploading`);
+    expect(d.body.findings[0]).toMatchObject({ cause: 'upload_interrupted', evidence: { code: 'upload_interrupted', file_name: 'dropped.pdf' } });
+  });
+
+  it('attaches uploads to RFIs and replies: the uploader sees them processing, others once ready, never on an RFI they may not see', async () => {
+    expect((await settings({ latency_profile: { uploads: { distribution: 'fixed', ms: 60_000 } } })).status).toBe(200);
+    const file = await upload(pm, 'detail.pdf', samplePdf());
+    const rfi = await pm.post(`/rest/v1.0/projects/${p1}/rfis`, {
+      subject: 'Roof drain detail',
+      question: 'See the attached detail.',
+      rfi_manager_id: sb.userId('gc_project_manager'),
+      assignee_ids: [sb.userId('architect')],
+      private: true,
+      draft: false,
+      upload_ids: [file.body.id],
+    });
+    expect(rfi.status).toBe(201);
+    expect(rfi.body.attachments).toEqual([expect.objectContaining({ id: file.body.id, processing_status: 'queued', url: null })]);
+    expect((await architect.get(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}`)).body.attachments).toEqual([]);
+    expectError(await architect.get(`${uploadsUrl()}/${file.body.id}`), 404, 'not_found');
+
+    const d = await api.get(`/_sim/diagnose?project_id=${p1}&user_id=${sb.userId('architect')}&symptom=not_visible&tool=rfis&item_id=${rfi.body.id}`);
+    expect(d.body.findings[0]).toMatchObject({ cause: 'attachment_processing', item: { id: rfi.body.id }, evidence: { upload: { id: file.body.id, processing_status: 'queued' }, job: { name: 'uploads.process-attachment' } } });
+
+    expect((await settings({ latency_profile: 'instant' })).status).toBe(200);
+    // The queue delay is over (as if a minute had passed).
+    const { rows } = await t.db.query(`SELECT job_id FROM outbox WHERE name = 'uploads.process-attachment' AND (payload->>'uploadId')::int = $1`, [file.body.id]);
+    await (await t.app.get(QueueRegistry).get('uploads').getJob(rows[0].job_id))!.promote();
+    await settle();
+
+    const seen = await architect.get(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}`);
+    expect(seen.body.attachments).toEqual([expect.objectContaining({ id: file.body.id, processing_status: 'ready', name: 'detail.pdf' })]);
+    const list = await architect.get(`/rest/v1.0/projects/${p1}/rfis?per_page=1000`);
+    expect(list.body.find((r: { id: number }) => r.id === rfi.body.id).attachments).toHaveLength(1);
+    // The subcontractor is in the project but not on this private RFI.
+    expectError(await sub.get(`${uploadsUrl()}/${file.body.id}`), 403, 'permission_denied');
+
+    const replyFile = await upload(architect, 'markup.png', PNG);
+    const reply = await architect.post(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}/replies`, { body: 'Marked up.', draft: true, upload_ids: [replyFile.body.id] });
+    expect(reply.status).toBe(201);
+    expect(reply.body.attachments).toHaveLength(1);
+    await settle();
+    // A draft reply's file is its author's alone, like the reply.
+    expectError(await pm.get(`${uploadsUrl()}/${replyFile.body.id}`), 403, 'permission_denied');
+    await architect.patch(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}/replies/${reply.body.id}`, { draft: false });
+    expect((await pm.get(`${uploadsUrl()}/${replyFile.body.id}`)).body.processing_status).toBe('ready');
+    const replies = await pm.get(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}/replies`);
+    expect(replies.body[0].attachments).toEqual([expect.objectContaining({ id: replyFile.body.id })]);
+
+    // Deleting the RFI deletes its files and theirs.
+    expect((await pm.delete(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}`)).status).toBe(204);
+    const left = await t.db.query('SELECT count(*)::int AS n FROM uploads WHERE id = ANY($1)', [[file.body.id, replyFile.body.id]]);
+    expect(left.rows[0].n).toBe(0);
+  });
+
+  it('refuses upload_ids that are unknown, someone else’s or already attached, naming the field, and attaches nothing', async () => {
+    const mine = await upload(pm, 'mine.pdf', samplePdf());
+    const theirs = await upload(architect, 'theirs.pdf', samplePdf());
+    const url = `/rest/v1.0/projects/${p1}/submittals`;
+    for (const ids of [[999999], [theirs.body.id], [mine.body.id, theirs.body.id]]) {
+      const res = await pm.post(url, { title: 'Door hardware', upload_ids: ids });
+      expectError(res, 422, 'validation_failed');
+      expect(fieldsOf(res)).toEqual(['upload_ids']);
+    }
+    expectError(await pm.post(url, { title: 'Door hardware', upload_ids: ['x'] }), 422, 'validation_failed');
+    const { rows } = await t.db.query('SELECT attached_to_id FROM uploads WHERE id = $1', [mine.body.id]);
+    expect(rows[0].attached_to_id).toBeNull();
+    const ok = await pm.post(url, { title: 'Door hardware', upload_ids: [mine.body.id] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.attachments).toEqual([expect.objectContaining({ id: mine.body.id })]);
+    const again = await pm.post(url, { title: 'Door hardware 2', upload_ids: [mine.body.id] });
+    expectError(again, 422, 'validation_failed');
+    expect(again.body.error.details.fields[0].message).toMatch(/already attached to submittal/);
+  });
+
+  it('marks an upload failed, with the reason, when its job fails every attempt; it cannot be attached', async () => {
+    const fault = await api.post('/_sim/faults', { target: 'job', job_name: 'uploads.process-attachment', effect: 'fail', probability: 1, project_id: p1 }, { token: sb.info.sandbox_token });
+    expect(fault.status).toBe(201);
+    const res = await upload(pm, 'corrupt.pdf', samplePdf());
+    await settle();
+    const failed = await pm.get(`${uploadsUrl()}/${res.body.id}`);
+    expect(failed.body).toMatchObject({ processing_status: 'failed', processing_error: expect.stringMatching(/injected/i), url: null });
+    await api.delete(`/_sim/faults/${fault.body.id}`, { token: sb.info.sandbox_token });
+    const attach = await pm.post(`/rest/v1.0/projects/${p1}/submittals`, { title: 'Louvers', upload_ids: [res.body.id] });
+    expectError(attach, 422, 'validation_failed');
+    expect(attach.body.error.details.fields[0].message).toMatch(/failed processing/);
+  });
+
+  it('takes uploads from active project members only', async () => {
+    const removed = await api.post('/_sim/sandboxes', { name: 'uploads-outsider', template: 'training', seed: 7 });
+    const other = new TrainingSandbox(api, removed.body);
+    const outsider = await other.as('gc_project_manager');
+    // A project of another company is not there for them.
+    expectError(await upload(outsider, 'x.pdf', samplePdf()), 404, 'not_found');
+    // The subcontractor is not a member of the second project.
+    const { body, contentType } = multipartBody([{ name: 'file', filename: 'x.pdf', data: samplePdf() }]);
+    const res = await sub.request('POST', `/rest/v1.0/projects/${sb.project('second')}/uploads`, { raw: body, headers: { 'content-type': contentType } });
+    expectError(res, 403, 'not_project_member');
+  });
+});
