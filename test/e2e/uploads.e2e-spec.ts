@@ -246,8 +246,7 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
   });
 
   it('takes uploads from active project members only', async () => {
-    const removed = await api.post('/_sim/sandboxes', { name: 'uploads-outsider', template: 'training', seed: 7 });
-    const other = new TrainingSandbox(api, removed.body);
+    const other = await TrainingSandbox.create(api, 'uploads-outsider');
     const outsider = await other.as('gc_project_manager');
     // A project of another company is not there for them.
     expectError(await upload(outsider, 'x.pdf', samplePdf()), 404, 'not_found');
