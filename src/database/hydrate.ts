@@ -6,16 +6,29 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
  * column as a local-midnight Date; the entity (like TypeORM) keeps YYYY-MM-DD.
  */
 export function hydrateRows<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T> & (new () => T), rows: Record<string, unknown>[]): T[] {
-  const columns = db.getMetadata(entity).columns;
+  const columns = columnsOf(db, entity);
   return rows.map((row) => {
-    const out = new entity();
-    for (const column of columns) {
-      let value = row[column.databaseName];
-      if (column.type === 'date' && value instanceof Date) {
-        value = `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`;
-      }
-      (out as Record<string, unknown>)[column.propertyName] = value;
+    const out = new entity() as Record<string, unknown>;
+    for (const [property, name, isDate] of columns) {
+      const value = row[name];
+      out[property] = isDate && value instanceof Date ? dateOnly(value) : value;
     }
-    return out;
+    return out as T;
   });
+}
+
+/** Per entity: property, column and whether it is a `date`, read from the metadata once (lists hydrate on every request). */
+const COLUMNS = new WeakMap<object, [string, string, boolean][]>();
+
+function columnsOf(db: DataSource, entity: EntityTarget<ObjectLiteral> & object): [string, string, boolean][] {
+  let columns = COLUMNS.get(entity);
+  if (!columns) {
+    columns = db.getMetadata(entity).columns.map((c) => [c.propertyName, c.databaseName, c.type === 'date']);
+    COLUMNS.set(entity, columns);
+  }
+  return columns;
+}
+
+function dateOnly(value: Date): string {
+  return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`;
 }

@@ -22,6 +22,9 @@ export interface FilteredList {
 
 type Found = Omit<Finding, 'cause'>;
 
+/** Within this time, the same filters of the same list are not written again. */
+const REMEMBER_REWRITE_MS = 5_000;
+
 /**
  * The filters each user last listed each tool with (kept a day in Redis), and
  * the `filtered_out` cause: an item the user may see that their own filters
@@ -32,6 +35,8 @@ export class FilteredOutCause implements CauseDetector {
   readonly cause = 'filtered_out' as const;
   readonly symptoms = ['not_visible', 'not_updating'] as const;
   private readonly lists = new Map<string, FilteredList>();
+  /** What this process last wrote per key, and when. */
+  private readonly written = new Map<string, { value: string; at: number }>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -49,8 +54,18 @@ export class FilteredOutCause implements CauseDetector {
   }
 
   /** Remembers a list's filters (best effort: a list never fails because Redis does). */
+  /**
+   * Keeps the filters for a day. A list asked again with the same filters within
+   * a few seconds is not written again (a client polling its list costs no write).
+   */
   remember(tool: string, subject: AccessSubject, projectId: number, filters: Record<string, unknown>): void {
-    this.redis.set(this.key(tool, subject.companyId, subject.userId, projectId), JSON.stringify(filters), 'EX', 86_400).catch(() => undefined);
+    const key = this.key(tool, subject.companyId, subject.userId, projectId);
+    const value = JSON.stringify(filters);
+    const last = this.written.get(key);
+    if (last && last.value === value && Date.now() - last.at < REMEMBER_REWRITE_MS) return;
+    if (this.written.size > 10_000) this.written.clear();
+    this.written.set(key, { value, at: Date.now() });
+    this.redis.set(key, value, 'EX', 86_400).catch(() => this.written.delete(key));
   }
 
   async detect(ctx: DiagnoseContext): Promise<Found[]> {

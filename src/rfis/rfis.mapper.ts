@@ -9,10 +9,12 @@ export interface RfiPeople {
   users: Map<number, UserRef>;
   official: Map<number, Record<string, unknown>>;
   attachments: Map<number, Record<string, unknown>[]>;
+  /** Today (UTC, YYYY-MM-DD) once per page, for `overdue`. */
+  today: string;
 }
 
-/** Assignee and distribution ids per RFI, when the caller already read them with the rows. */
-export type RfiLists = Map<number, { assignees: number[]; distribution: number[] }>;
+/** Assignee and distribution ids per RFI, and whether it has attachments, when the caller already read them with the rows. */
+export type RfiLists = Map<number, { assignees: number[]; distribution: number[]; hasUploads: boolean }>;
 
 /**
  * Loads every person, official reply and attachment a page of RFIs refers to
@@ -21,7 +23,7 @@ export type RfiLists = Map<number, { assignees: number[]; distribution: number[]
  */
 export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], viewerId: number, lists?: RfiLists): Promise<RfiPeople> {
   const ids = rfis.map((r) => r.id);
-  const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map(), attachments: new Map() };
+  const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map(), attachments: new Map(), today: new Date().toISOString().slice(0, 10) };
   if (!ids.length) return people;
   if (lists) {
     for (const [id, l] of lists) {
@@ -40,10 +42,12 @@ export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], vi
   const userIds = [...people.assignees.values(), ...people.distribution.values()].flat();
   for (const r of rfis) userIds.push(...[r.rfiManagerId, r.createdById, r.receivedFromId].filter((x): x is number => x !== null));
   const officialIds = rfis.map((r) => r.officialReplyId).filter((x): x is number => x !== null);
+  // With the lists read along the rows, attachments are asked for only where there are some.
+  const withUploads = lists ? ids.filter((id) => lists.get(id)?.hasUploads) : ids;
   const [users, replies, attachments]: [Map<number, UserRef>, { id: number; rfi_id: number; body: string; created_at: Date }[], RfiPeople['attachments']] = await Promise.all([
     loadUserRefs(db, userIds),
     officialIds.length ? db.query('SELECT id, rfi_id, body, created_at FROM rfi_replies WHERE id = ANY($1)', [officialIds]) : [],
-    loadAttachments(db, 'rfi', ids, viewerId),
+    loadAttachments(db, 'rfi', withUploads, viewerId),
   ]);
   people.users = users;
   people.attachments = attachments;
@@ -80,7 +84,7 @@ export function mapRfi(r: Rfi, people: RfiPeople): Record<string, unknown> {
     received_from: ref(r.receivedFromId),
     created_by: ref(r.createdById),
     due_date: r.dueDate,
-    overdue: r.status === 'open' && r.dueDate !== null && r.dueDate < new Date().toISOString().slice(0, 10),
+    overdue: r.status === 'open' && r.dueDate !== null && r.dueDate < people.today,
     cost_impact: r.costImpact,
     schedule_impact: r.scheduleImpact,
     ball_in_court: refs(ballInCourt(r, people)),

@@ -99,19 +99,20 @@ export class RfisService implements OnModuleInit {
     this.filters.remember('rfis', subject, projectId, q.filters);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
     // The page's rows come with their assignee and distribution ids (no fetch per list).
-    const { total, rows } = await sqlPage<Record<string, unknown> & { assignee_ids: number[]; distribution_ids: number[] }>(this.db, {
+    const { total, rows } = await sqlPage<Record<string, unknown> & { assignee_ids: number[]; distribution_ids: number[]; has_uploads: boolean }>(this.db, {
       table: 'rfis',
       projectId,
       clauses: filterClauses(q.filters),
       visibility: (first) => rfiVisibility('r', rfiViewer(subject), first),
       orderBy: `${order} ${q.sort.direction} NULLS LAST, r.id ASC`,
       extraColumns: `ARRAY(SELECT a.user_id FROM rfi_assignees a WHERE a.rfi_id = r.id ORDER BY a.user_id) AS assignee_ids,
-        ARRAY(SELECT d.user_id FROM rfi_distribution d WHERE d.rfi_id = r.id ORDER BY d.user_id) AS distribution_ids`,
+        ARRAY(SELECT d.user_id FROM rfi_distribution d WHERE d.rfi_id = r.id ORDER BY d.user_id) AS distribution_ids,
+        EXISTS (SELECT 1 FROM uploads u WHERE u.attached_to_type = 'rfi' AND u.attached_to_id = r.id) AS has_uploads`,
       page: q.page,
       perPage: q.perPage,
     });
     const ordered = hydrateRows(this.db, Rfi, rows);
-    const lists: RfiLists = new Map(rows.map((row) => [row.id as number, { assignees: row.assignee_ids, distribution: row.distribution_ids }]));
+    const lists: RfiLists = new Map(rows.map((row) => [row.id as number, { assignees: row.assignee_ids, distribution: row.distribution_ids, hasUploads: row.has_uploads }]));
     const people = await loadPeople(this.db, ordered, subject.userId, lists);
     return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);
   }

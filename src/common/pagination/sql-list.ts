@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/prepared';
 
 /** One list filter as SQL on the list's alias `r`, kept apart so diagnose can tell which filter hides an item. */
 export interface FilterClause {
@@ -34,9 +35,11 @@ export interface SqlList {
 }
 
 /**
- * The total the viewer may see and the rows of one page, in two queries run
- * together: filters and privacy are one WHERE clause, so `Total` never
- * counts what the page would not show.
+ * The total the viewer may see and the rows of one page, in one round trip:
+ * the count is an uncorrelated subquery of the page query (evaluated once), and
+ * filters and privacy are one WHERE clause shared by both, so `Total` never
+ * counts what the page would not show. Only a page past the end, which has no
+ * row to carry the count, asks for it again.
  */
 export async function sqlPage<Row extends Record<string, unknown>>(db: DataSource, list: SqlList): Promise<{ total: number; rows: Row[] }> {
   const params: unknown[] = [list.projectId];
@@ -49,9 +52,19 @@ export async function sqlPage<Row extends Record<string, unknown>>(db: DataSourc
   params.push(...visible.params);
   where.push(visible.sql);
   const from = `FROM ${list.table} r WHERE ${where.join(' AND ')}`;
-  const [[{ total }], rows] = (await Promise.all([
-    db.query(`SELECT count(*)::int AS total ${from}`, params),
-    db.query(`SELECT r.*${list.extraColumns ? `, ${list.extraColumns}` : ''} ${from} ORDER BY ${list.orderBy} LIMIT ${list.perPage} OFFSET ${(list.page - 1) * list.perPage}`, params),
-  ])) as [[{ total: number }], Row[]];
+  // Limit and offset are parameters, so that one prepared statement serves every page.
+  const rows = await preparedQuery<Row & { list_total__?: number }>(
+    db,
+    `SELECT r.*${list.extraColumns ? `, ${list.extraColumns}` : ''}, (SELECT count(*)::int ${from}) AS list_total__
+       ${from} ORDER BY ${list.orderBy} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, list.perPage, (list.page - 1) * list.perPage],
+  );
+  if (rows.length) {
+    const total = rows[0].list_total__!;
+    for (const row of rows) delete row.list_total__;
+    return { total, rows };
+  }
+  if (list.page === 1) return { total: 0, rows };
+  const [{ total }] = await preparedQuery<{ total: number }>(db, `SELECT count(*)::int AS total ${from}`, params);
   return { total, rows };
 }
