@@ -1,5 +1,5 @@
-import { multipartBody } from '../uploads/multipart-body';
 import type { FastifyInstance } from 'fastify';
+import { multipartBody } from '../uploads/multipart-body';
 import type { SandboxView } from './scenarios.service';
 
 export interface Answer {

@@ -1,6 +1,6 @@
-import { samplePdf } from '../uploads/multipart-body';
 import type { Scenario, Symptom } from '../scenarios/scenario';
 import type { ScenarioContext } from '../scenarios/scenario-context';
+import { samplePdf } from '../uploads/multipart-body';
 
 const submittals = (ctx: ScenarioContext) => `/rest/v1.0/projects/${ctx.project('first')}/submittals`;
 
