@@ -9,11 +9,10 @@ import { AppError } from '../common/errors';
 import type { AuthContext } from '../common/http/request-context';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { parseId } from '../common/validation/id.pipe';
-import type { AccessSubject } from './access-subject';
 import { AccessService } from './access.service';
 import { DenialsService } from './denials.service';
 import { ItemPolicyRegistry } from './item-policy';
-import { decide } from './resolver';
+import { decide, membershipDenial, refusalError } from './resolver';
 import { ROUTE_ACCESS, RouteAccess } from './route-access';
 
 /**
@@ -106,13 +105,17 @@ export class PermissionGuard implements CanActivate {
     const subject = await this.access.subject(auth.userId, companyId, projectId, auth.epoch);
     request.access = { companyId, projectId, subject, decision: null };
     if (declared.kind === 'company_member') return;
-    if (declared.kind === 'project_member') return assertProjectMember(subject);
+    if (declared.kind === 'project_member') {
+      // Layer 4 alone (a Company Directory Admin is admin everywhere).
+      const refused = subject.companyDirectoryAdmin ? null : membershipDenial(subject.project);
+      if (refused) throw refusalError(refused);
+      return;
+    }
 
     const decision = decide(declared.action, subject);
     request.access.decision = decision;
     if (decision.outcome === 'denied' && !decision.rule.fallback) {
-      const d = decision.denial!;
-      throw new AppError(d.code, d.message, { action: declared.action, layer: d.layer, have: d.have, need: d.need });
+      throw refusalError(decision.denial!, declared.action);
     }
     const policy = this.policies.get(declared.action);
     if (!policy) {
@@ -138,17 +141,6 @@ export class PermissionGuard implements CanActivate {
       });
     }
   }
-}
-
-/** Layer 4 alone: an active membership in the project (a Company Directory Admin is admin everywhere). */
-function assertProjectMember(subject: AccessSubject): void {
-  const membership = subject.project?.membership;
-  if (subject.companyDirectoryAdmin || membership?.active) return;
-  throw new AppError(
-    'not_project_member',
-    membership ? 'You were removed from this project; ask a project administrator to add you again.' : 'You are not a member of this project; ask a project administrator to add you from the company directory.',
-    { layer: 'project_membership', have: membership ? 'removed' : 'no membership', need: 'active membership' },
-  );
 }
 
 /** Layer 2: the request names its company, and the caller is in that company's directory. */

@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../common/errors';
-import type { AccessSubject } from './access-subject';
+import { AppError, ErrorCode } from '../common/errors';
+import type { AccessSubject, ProjectAccess } from './access-subject';
 import { Action, ruleOf } from './matrix/action-matrix';
 import type { ActionRule } from './matrix/action-rule';
 import { LEVEL_NAMES, levelsFrom, TOOL_NAMES } from './matrix/names';
@@ -63,6 +63,26 @@ function needText(rule: ActionRule): string {
   return parts.join(', or ');
 }
 
+/** Layer 4: why a user without an active membership may not use the project, or null for an active member. */
+export function membershipDenial(project: ProjectAccess | null): Denial | null {
+  if (project?.membership?.active) return null;
+  const removed = !!project?.membership;
+  return {
+    layer: 'project_membership',
+    code: 'not_project_member',
+    message: removed
+      ? 'You were removed from this project; ask a project administrator to add you again.'
+      : 'You are not a member of this project; ask a project administrator to add you from the company directory.',
+    have: removed ? 'removed' : 'no membership',
+    need: 'active membership',
+  };
+}
+
+/** A denial as the API answers it: its code and message, with the action (when there is one) and the failing layer. */
+export function refusalError(denial: Denial, action?: Action): AppError {
+  return new AppError(denial.code, denial.message, { ...(action && { action }), layer: denial.layer, have: denial.have, need: denial.need });
+}
+
 function denied(
   base: Omit<Decision, 'outcome' | 'grant' | 'denial'>,
   layer: Layer,
@@ -100,18 +120,8 @@ export function decide(action: Action, subject: AccessSubject): Decision {
   if (!companyTool) {
     if (!project) throw new Error(`action ${action} needs a project`);
     if (!subject.companyDirectoryAdmin) {
-      if (!project.membership?.active) {
-        return denied(
-          base,
-          'project_membership',
-          'not_project_member',
-          project.membership
-            ? 'You were removed from this project; ask a project administrator to add you again.'
-            : 'You are not a member of this project; ask a project administrator to add you from the company directory.',
-          project.membership ? 'removed' : 'no membership',
-          'active membership',
-        );
-      }
+      const refused = membershipDenial(project);
+      if (refused) return denied(base, refused.layer, refused.code, refused.message, refused.have, refused.need);
       trace.push({ layer: 'project_membership', ok: true, detail: `active member with template '${project.template?.name}'` });
     } else {
       trace.push({ layer: 'project_membership', ok: true, detail: 'not required for a company Directory admin' });

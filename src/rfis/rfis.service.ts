@@ -63,12 +63,10 @@ export class RfisService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const rfiPath = (projectId: number, id: number) => `/rest/v1.0/projects/${projectId}/rfis/${id}`;
     this.attachments.registerTarget('rfi', {
       label: 'RFI',
       viewAction: 'rfis.view',
       canView: (subject, projectId, id) => this.canView(subject, projectId, id),
-      pathOf: async (projectId, id) => rfiPath(projectId, id),
     });
     // A reply's files: seen by whoever sees the RFI and the reply (a draft reply only by its author).
     this.attachments.registerTarget('rfi_reply', {
@@ -81,17 +79,13 @@ export class RfisService implements OnModuleInit {
         );
         return !!reply && (!reply.draft || reply.created_by_id === subject.userId) && (await this.canView(subject, projectId, reply.rfi_id));
       },
-      pathOf: async (projectId, replyId, m) => {
-        const [reply]: { rfi_id: number }[] = await m.query('SELECT rfi_id FROM rfi_replies WHERE id = $1', [replyId]);
-        return `${rfiPath(projectId, reply?.rfi_id ?? 0)}/replies`;
-      },
     });
   }
 
-  /** rfis.view on one RFI of the project, as a yes or no. */
-  async canView(subject: AccessSubject, projectId: number, id: number): Promise<boolean> {
+  /** The privacy of rfis.view on one RFI of the project, as a yes or no. */
+  async canView(subject: AccessSubject, projectId: number, id: number, m: EntityManager = this.db.manager): Promise<boolean> {
     const visible = rfiVisibility('r', rfiViewer(subject), 3);
-    const [row] = await this.db.query(`SELECT 1 FROM rfis r WHERE r.id = $1 AND r.project_id = $2 AND ${visible.sql}`, [id, projectId, ...visible.params]);
+    const [row] = await m.query(`SELECT 1 FROM rfis r WHERE r.id = $1 AND r.project_id = $2 AND ${visible.sql}`, [id, projectId, ...visible.params]);
     return !!row;
   }
 
@@ -126,9 +120,7 @@ export class RfisService implements OnModuleInit {
   }
 
   async assertVisible(subject: AccessSubject, rfi: Rfi, m: EntityManager = this.db.manager): Promise<void> {
-    const visible = rfiVisibility('r', rfiViewer(subject), 2);
-    const [row] = await m.query(`SELECT 1 FROM rfis r WHERE r.id = $1 AND ${visible.sql}`, [rfi.id, ...visible.params]);
-    if (row) return;
+    if (await this.canView(subject, rfi.projectId, rfi.id, m)) return;
     const what = rfi.status === 'draft' ? 'a draft' : 'private';
     throw new AppError('permission_denied', `This RFI is ${what}: only Admins, its creator, RFI manager${rfi.status === 'draft' ? '' : ', assignees and distribution'} may open it.`, {
       action: 'rfis.view',

@@ -68,23 +68,22 @@ export class SubmittalsService implements OnModuleInit {
     private readonly attachments: AttachmentsService,
   ) {}
 
-  /** A page of the submittals the viewer may see; `remember` keeps the filters for diagnose (the user's own list view). */
   onModuleInit(): void {
     this.attachments.registerTarget('submittal', {
       label: 'submittal',
       viewAction: 'submittals.view',
       canView: (subject, projectId, id) => this.canView(subject, projectId, id),
-      pathOf: async (projectId, id) => `/rest/v1.0/projects/${projectId}/submittals/${id}`,
     });
   }
 
-  /** submittals.view on one submittal of the project, as a yes or no. */
-  async canView(subject: AccessSubject, projectId: number, id: number): Promise<boolean> {
+  /** The privacy of submittals.view on one submittal of the project, as a yes or no. */
+  async canView(subject: AccessSubject, projectId: number, id: number, m: EntityManager = this.db.manager): Promise<boolean> {
     const visible = submittalVisibility('r', submittalViewer(subject), 3);
-    const [row] = await this.db.query(`SELECT 1 FROM submittals r WHERE r.id = $1 AND r.project_id = $2 AND ${visible.sql}`, [id, projectId, ...visible.params]);
+    const [row] = await m.query(`SELECT 1 FROM submittals r WHERE r.id = $1 AND r.project_id = $2 AND ${visible.sql}`, [id, projectId, ...visible.params]);
     return !!row;
   }
 
+  /** A page of the submittals the viewer may see; `remember` keeps the filters for diagnose (the user's own list view). */
   async list(subject: AccessSubject, projectId: number, q: SubmittalListQuery, remember = true): Promise<Page<Record<string, unknown>>> {
     if (remember) this.filters.remember('submittals', subject, projectId, q.filters);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', title: 'r.title' }[q.sort.field];
@@ -111,9 +110,7 @@ export class SubmittalsService implements OnModuleInit {
   }
 
   async assertVisible(subject: AccessSubject, s: Submittal, m: EntityManager = this.db.manager): Promise<void> {
-    const visible = submittalVisibility('r', submittalViewer(subject), 2);
-    const [row] = await m.query(`SELECT 1 FROM submittals r WHERE r.id = $1 AND ${visible.sql}`, [s.id, ...visible.params]);
-    if (row) return;
+    if (await this.canView(subject, s.projectId, s.id, m)) return;
     const draft = s.status === 'draft';
     throw new AppError(
       'permission_denied',

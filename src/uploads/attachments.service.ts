@@ -5,7 +5,7 @@ import { AppError } from '../common/errors';
 import { loadUserRefs, UserRef } from '../directory/directory.mappers';
 import type { AccessSubject } from '../permissions/access-subject';
 import type { Action } from '../permissions/matrix/action-matrix';
-import { decide } from '../permissions/resolver';
+import { decide, refusalError } from '../permissions/resolver';
 import { AttachmentTarget, Upload } from './upload.entities';
 
 /** How a feature lets the pipeline know whether a viewer may see the item an upload is attached to. */
@@ -16,8 +16,6 @@ export interface TargetSpec {
   viewAction: Action;
   /** Whether the viewer may see the item (the feature's own visibility rule). */
   canView(subject: AccessSubject, projectId: number, id: number): Promise<boolean>;
-  /** The item's parent, for links (a reply's RFI). */
-  pathOf(projectId: number, id: number, m: EntityManager | DataSource): Promise<string>;
 }
 
 /** The shape of an upload in the API (an attachment in an item, or `GET .../uploads/{id}`). */
@@ -125,9 +123,7 @@ export class AttachmentsService {
     if (!upload.attachedToType || upload.processingStatus !== 'ready') throw AppError.notFound('Upload');
     const target = this.target(upload.attachedToType);
     const d = decide(target.viewAction, subject);
-    if (d.outcome === 'denied') {
-      throw new AppError(d.denial!.code, d.denial!.message, { action: target.viewAction, layer: d.denial!.layer, have: d.denial!.have, need: d.denial!.need });
-    }
+    if (d.denial) throw refusalError(d.denial, target.viewAction);
     if (!(await target.canView(subject, projectId, upload.attachedToId!))) {
       throw new AppError('permission_denied', `This file is attached to a ${target.label} you may not see.`, {
         layer: 'item_role',

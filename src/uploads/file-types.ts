@@ -50,6 +50,9 @@ const SIGNATURES: { family: string; mime: string; label: string; test: (b: Buffe
   { family: 'executable', mime: 'application/x-mach-binary', label: 'Mach-O executable', test: (b) => [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe].includes(b.length >= 4 ? b.readUInt32BE(0) : -1) },
 ];
 
+/** Bytes of a file's start that tell its type (magic bytes; plain text is judged on this much). */
+export const SNIFF_BYTES = 4096;
+
 /** Plain text: no NUL byte and valid UTF-8 in the sample (a character cut at the end of the sample is fine). */
 function isText(sample: Buffer): boolean {
   if (sample.includes(0)) return false;
@@ -67,7 +70,7 @@ function isText(sample: Buffer): boolean {
 export function detect(sample: Buffer): Detected | null {
   const hit = SIGNATURES.find((s) => s.test(sample));
   if (hit) return { family: hit.family, mime: hit.mime, label: hit.label };
-  if (isText(sample.subarray(0, 4096))) return { family: 'text', mime: 'text/plain', label: 'plain text' };
+  if (isText(sample.subarray(0, SNIFF_BYTES))) return { family: 'text', mime: 'text/plain', label: 'plain text' };
   return null;
 }
 

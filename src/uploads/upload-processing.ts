@@ -8,7 +8,8 @@ import { sleep } from '../common/sleep';
 import { JobProcessors } from '../queues/job-processors';
 import type { JobOf } from '../queues/job-types';
 import { loadSettings, SandboxSettings } from '../sandboxes/sandbox-settings';
-import { checkType } from './file-types';
+import { checkType, SNIFF_BYTES } from './file-types';
+import { readChunks } from './upload-receiver';
 import { Upload } from './upload.entities';
 
 /** Bytes per second the simulated processing works through, per latency profile (custom profiles: realistic). */
@@ -60,12 +61,10 @@ export class UploadProcessing implements OnModuleInit {
     const hash = createHash('sha256');
     let size = 0;
     let head: Buffer | null = null;
-    for (let seq = 0; ; seq++) {
-      const [chunk]: { data: Buffer }[] = await this.db.query('SELECT data FROM upload_chunks WHERE upload_id = $1 AND seq = $2', [upload.id, seq]);
-      if (!chunk) break;
-      head ??= chunk.data.subarray(0, 4096);
-      hash.update(chunk.data);
-      size += chunk.data.length;
+    for await (const chunk of readChunks(this.db, upload.id)) {
+      head ??= chunk.subarray(0, SNIFF_BYTES);
+      hash.update(chunk);
+      size += chunk.length;
     }
     const sha256 = hash.digest('hex');
     if (size !== upload.sizeBytes || sha256 !== upload.sha256) {

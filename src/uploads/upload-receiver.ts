@@ -11,13 +11,11 @@ import { AppConfig } from '../config/app-config';
 import { Jobs } from '../queues/jobs.service';
 import { REDIS } from '../redis/redis.module';
 import type { SandboxSettings } from '../sandboxes/sandbox-settings';
-import { checkType, UploadKind, unsafeNameReason } from './file-types';
+import { checkType, SNIFF_BYTES, UploadKind, unsafeNameReason } from './file-types';
 import { Upload } from './upload.entities';
 
 /** Content is stored in chunks of this size. */
 export const CHUNK_BYTES = 1024 * 1024;
-/** Bytes looked at to tell the type (magic bytes; plain text is checked on this much). */
-const SNIFF_BYTES = 4096;
 /** The multipart part names that carry the file (API.md: `file`, and the reference platform's own names). */
 export const FILE_PARTS = ['file', 'attachments[]', 'image[data]'] as const;
 /** Seconds a client refused for too many uploads at once is asked to wait. */
@@ -31,11 +29,19 @@ export interface ReceiveInput {
   actor: Actor;
 }
 
-/** One refusal, kept for diagnose (`upload_rejected`, `upload_interrupted`). */
-interface Refusal {
-  error: AppError;
+/** What was seen of a file before it was refused, kept with the refusal for diagnose. */
+interface Seen {
   fileName: string | null;
   sizeBytes: number | null;
+}
+
+/** A stored file's content in order, one chunk at a time (never the whole file in memory). */
+export async function* readChunks(db: DataSource, uploadId: number): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const [row]: { data: Buffer }[] = await db.query('SELECT data FROM upload_chunks WHERE upload_id = $1 AND seq = $2', [uploadId, seq]);
+    if (!row) return;
+    yield row.data;
+  }
 }
 
 const LIMIT_OF: Record<UploadKind, keyof SandboxSettings['upload_limits']> = {
@@ -68,13 +74,13 @@ export class UploadReceiver {
     if (!request.isMultipart()) {
       throw new AppError('invalid_request', 'Send the file as multipart/form-data, in the part `file`.', { content_type: request.headers['content-type'] ?? null });
     }
-    const seen: Refusal = { error: undefined as unknown as AppError, fileName: null, sizeBytes: null };
+    const seen: Seen = { fileName: null, sizeBytes: null };
     const slot = await this.takeSlot(input);
     try {
       return await this.db.transaction((m) => this.stream(m, request, input, seen));
     } catch (err) {
       const error = this.asRefusal(err);
-      if (error) await this.record(input, { ...seen, error }, request);
+      if (error) await this.record(input, error, seen);
       throw error ?? err;
     } finally {
       await slot();
@@ -97,13 +103,13 @@ export class UploadReceiver {
         { limit, in_progress: limit, retry_after_seconds: RETRY_AFTER_SECONDS },
         { 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );
-      await this.record(input, { error, fileName: null, sizeBytes: null }, null);
+      await this.record(input, error, { fileName: null, sizeBytes: null });
       throw error;
     }
     return release;
   }
 
-  private async stream(m: EntityManager, request: FastifyRequest, input: ReceiveInput, seen: Refusal): Promise<Upload> {
+  private async stream(m: EntityManager, request: FastifyRequest, input: ReceiveInput, seen: Seen): Promise<Upload> {
     const limit = input.settings.upload_limits[LIMIT_OF[input.kind]];
     let received: { id: number; fileName: string; mime: string; size: number; sha256: string } | null = null;
     // preservePath: a name with a path is refused, not silently cut down to its last segment.
@@ -139,7 +145,7 @@ export class UploadReceiver {
       };
       const sniff = (): void => {
         if (mime !== null) return;
-        const verdict = checkType(input.kind, fileName, Buffer.concat(pending).subarray(0, 4096));
+        const verdict = checkType(input.kind, fileName, Buffer.concat(pending).subarray(0, SNIFF_BYTES));
         if (!verdict.ok) throw new AppError('unsupported_file_type', verdict.message, { file_name: fileName, detected: verdict.detected, declared: part.mimetype });
         mime = verdict.mime;
       };
@@ -158,9 +164,6 @@ export class UploadReceiver {
         pendingBytes += chunk.length;
         if (pendingBytes >= SNIFF_BYTES) sniff();
         if (pendingBytes >= CHUNK_BYTES) await flush(false);
-      }
-      if (part.file.truncated) {
-        throw new AppError('file_too_large', `The file is larger than the ${mib(limit)} this sandbox accepts for ${input.kind}s.`, { file_name: fileName, limit_bytes: limit });
       }
       if (size === 0) throw new AppError('empty_file', 'The file is empty (0 bytes); nothing was stored.', { file_name: fileName });
       sniff();
@@ -191,7 +194,7 @@ export class UploadReceiver {
     return null;
   }
 
-  private async record(input: ReceiveInput, refusal: Refusal, request: FastifyRequest | null): Promise<void> {
+  private async record(input: ReceiveInput, error: AppError, seen: Seen): Promise<void> {
     await this.db
       .query(
         `INSERT INTO upload_refusals (company_id, project_id, user_id, code, status, file_name, size_bytes, message, details, request_id)
@@ -200,13 +203,13 @@ export class UploadReceiver {
           input.companyId,
           input.projectId,
           input.actor.userId,
-          refusal.error.code,
-          refusal.error.status,
-          refusal.fileName,
-          refusal.sizeBytes,
-          refusal.error.message,
-          JSON.stringify({ ...refusal.error.details, kind: input.kind }),
-          request ? String(request.id) : input.actor.requestId,
+          error.code,
+          error.status,
+          seen.fileName,
+          seen.sizeBytes,
+          error.message,
+          JSON.stringify({ ...error.details, kind: input.kind }),
+          input.actor.requestId,
         ],
       )
       .catch(() => undefined);

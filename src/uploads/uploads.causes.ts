@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CauseDetector, CauseRegistry, DiagnoseContext, Finding } from '../diagnose/causes';
 import { recency, userRef } from '../diagnose/evidence';
+import { ruleOf } from '../permissions/matrix/action-matrix';
 import { loadSettings } from '../sandboxes/sandbox-settings';
 import { AttachmentsService } from './attachments.service';
 import { processingMs } from './upload-processing';
@@ -62,7 +63,7 @@ export class AttachmentProcessingCause implements CauseDetector {
       const where = target ? `${target.label} ${r.attached_to_id}` : 'no item yet';
       const failed = r.processing_status === 'failed';
       out.push({
-        tool: target ? target.viewAction.split('.')[0] : null,
+        tool: target ? ruleOf(target.viewAction).tool : null,
         item: r.attached_to_id ? { id: r.attached_to_id, type: target?.label } : null,
         user: uploader,
         evidence: {

@@ -7,7 +7,7 @@ import type { Actor } from '../common/http/request-helpers';
 import { loadUserRefs } from '../directory/directory.mappers';
 import type { AccessSubject } from '../permissions/access-subject';
 import { AttachmentsService, uploadView } from './attachments.service';
-import { UploadReceiver } from './upload-receiver';
+import { readChunks, UploadReceiver } from './upload-receiver';
 import { Upload } from './upload.entities';
 
 /** `POST/GET .../uploads`: receive a file for later attachment, read its state, download it. */
@@ -32,15 +32,7 @@ export class UploadsService {
   /** The stored content, chunk by chunk (never the whole file in memory). */
   async content(subject: AccessSubject, projectId: number, id: number): Promise<Upload & { stream: Readable }> {
     const upload = await this.attachments.visible(subject, projectId, id);
-    const db = this.db;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      for (let seq = 0; ; seq++) {
-        const [row]: { data: Buffer }[] = await db.query('SELECT data FROM upload_chunks WHERE upload_id = $1 AND seq = $2', [id, seq]);
-        if (!row) return;
-        yield row.data;
-      }
-    }
-    return Object.assign(upload, { stream: Readable.from(chunks()) });
+    return Object.assign(upload, { stream: Readable.from(readChunks(this.db, id)) });
   }
 
   private async view(upload: Upload): Promise<Record<string, unknown>> {
