@@ -28,6 +28,7 @@ import { EdgeCache } from './simulation/edge-cache';
 import { DevicesModule } from './devices/devices.module';
 import { RfisModule } from './rfis/rfis.module';
 import { SubmittalsModule } from './submittals/submittals.module';
+import { MultipartForm } from './uploads/multipart-form';
 import { UploadsModule } from './uploads/uploads.module';
 import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
@@ -73,6 +74,8 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ItemHeadersInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        // After the idempotency check: a replayed request stores no files.
+        { provide: APP_INTERCEPTOR, useExisting: MultipartForm },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

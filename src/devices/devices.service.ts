@@ -6,7 +6,7 @@ import type Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
 import { digest, randomToken } from '../auth/secrets';
 import { TokenAuthService } from '../auth/token-auth.service';
-import { AppError } from '../common/errors';
+import { AppError, errorBody } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import type { Change } from '../changes/change-log.service';
 import { JobInspector } from '../queues/job-inspector';
@@ -99,6 +99,18 @@ export class DevicesService {
     }
     const device = await this.device(auth.companyId, auth.userId, key);
     if (device.online) return false;
+    if (request.isMultipart()) {
+      // The write is kept as its JSON body; a file stream cannot wait on the device.
+      void reply.status(400).send(
+        errorBody(
+          'invalid_request',
+          `Device ${key} is offline: its writes are kept as JSON until it is back online, but files are not. Send the files once the device is online (POST /_sim/devices/${key}/actions/go_online), or attach uploads sent before by upload_ids.`,
+          { device_id: key, online: false },
+          String(request.id),
+        ),
+      );
+      return true;
+    }
     const ifMatch = request.headers['if-match'];
     const [row]: { id: string; position: number }[] = await this.db.query(
       `INSERT INTO device_writes (device_id, method, url, body, if_match) VALUES ($1, $2, $3, $4, $5)

@@ -6,6 +6,7 @@ import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
+import { AcceptsFileParts } from '../uploads/multipart-form';
 import { CreateReplyDto, UpdateReplyDto } from './dto/reply.dto';
 import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { RfiRepliesService } from './rfi-replies.service';
@@ -27,6 +28,7 @@ export class RfisController {
 
   @Post()
   @Can('rfis.create_draft')
+  @AcceptsFileParts(CreateRfiDto)
   create(@Req() req: FastifyRequest, @Body() dto: CreateRfiDto): Promise<Record<string, unknown>> {
     return this.rfis.create(req.access!.subject, projectOf(req), dto, actorOf(req));
   }
@@ -39,6 +41,7 @@ export class RfisController {
 
   @Patch(':rfi_id')
   @Can('rfis.edit', { item: 'rfi_id' })
+  @AcceptsFileParts(UpdateRfiDto)
   update(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number, @Body() dto: UpdateRfiDto): Promise<Record<string, unknown>> {
     return this.rfis.update(req.access!.subject, projectOf(req), id, dto, versionOf(req, dto), actorOf(req));
   }
@@ -72,12 +75,14 @@ export class RfisController {
 
   @Post(':rfi_id/replies')
   @Can('rfis.respond', { item: 'rfi_id' })
+  @AcceptsFileParts(CreateReplyDto)
   reply(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number, @Body() dto: CreateReplyDto): Promise<Record<string, unknown>> {
     return this.replyService.create(req.access!.subject, projectOf(req), id, dto, actorOf(req));
   }
 
   @Patch(':rfi_id/replies/:reply_id')
   @Can('rfis.respond', { item: 'rfi_id' })
+  @AcceptsFileParts(UpdateReplyDto)
   updateReply(@Req() req: FastifyRequest, @Param('rfi_id', IdPipe) id: number, @Param('reply_id', IdPipe) replyId: number, @Body() dto: UpdateReplyDto): Promise<Record<string, unknown>> {
     return this.replyService.update(req.access!.subject, projectOf(req), id, replyId, dto, versionOf(req, dto), actorOf(req));
   }

@@ -7,6 +7,7 @@ import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
+import { AcceptsFileParts } from '../uploads/multipart-form';
 import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { CreateResponseDto, UpdateResponseDto } from './dto/response.dto';
 import { CreateSubmittalDto, DistributeDto, UpdateSubmittalDto } from './dto/submittal.dto';
@@ -34,6 +35,7 @@ export class SubmittalsController {
 
   @Post()
   @Can('submittals.create')
+  @AcceptsFileParts(CreateSubmittalDto)
   create(@Req() req: FastifyRequest, @Body() dto: CreateSubmittalDto): Promise<Json> {
     return this.submittals.create(req.access!.subject, projectOf(req), dto, actorOf(req));
   }
@@ -46,6 +48,7 @@ export class SubmittalsController {
 
   @Patch(':submittal_id')
   @Can('submittals.edit', { item: 'submittal_id' })
+  @AcceptsFileParts(UpdateSubmittalDto)
   update(@Req() req: FastifyRequest, @Param('submittal_id', IdPipe) id: number, @Body() dto: UpdateSubmittalDto): Promise<Json> {
     return this.submittals.update(req.access!.subject, projectOf(req), id, dto, versionOf(req, dto), actorOf(req));
   }

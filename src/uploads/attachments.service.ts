@@ -6,6 +6,7 @@ import { loadUserRefs, UserRef } from '../directory/directory.mappers';
 import type { AccessSubject } from '../permissions/access-subject';
 import type { Action } from '../permissions/matrix/action-matrix';
 import { decide, refusalError } from '../permissions/resolver';
+import { Jobs } from '../queues/jobs.service';
 import { AttachmentTarget, Upload } from './upload.entities';
 
 /** How a feature lets the pipeline know whether a viewer may see the item an upload is attached to. */
@@ -16,6 +17,17 @@ export interface TargetSpec {
   viewAction: Action;
   /** Whether the viewer may see the item (the feature's own visibility rule). */
   canView(subject: AccessSubject, projectId: number, id: number): Promise<boolean>;
+}
+
+/** An upload as `attach` checks it. */
+interface AttachRow {
+  id: number;
+  company_id: number;
+  uploaded_by_id: number | null;
+  attached_to_type: string | null;
+  attached_to_id: number | null;
+  processing_status: string;
+  held_until_attached: boolean;
 }
 
 /** The shape of an upload in the API (an attachment in an item, or `GET .../uploads/{id}`). */
@@ -68,7 +80,10 @@ export async function loadAttachments(
 export class AttachmentsService {
   private readonly targets = new Map<AttachmentTarget, TargetSpec>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: Jobs,
+  ) {}
 
   registerTarget(type: AttachmentTarget, spec: TargetSpec): void {
     this.targets.set(type, spec);
@@ -88,8 +103,8 @@ export class AttachmentsService {
   async attach(m: EntityManager, projectId: number, userId: number, uploadIds: number[] | undefined, type: AttachmentTarget, itemId: number): Promise<number> {
     const ids = [...new Set(uploadIds ?? [])];
     if (!ids.length) return 0;
-    const rows: { id: number; uploaded_by_id: number | null; attached_to_type: string | null; attached_to_id: number | null; processing_status: string }[] = await m.query(
-      `SELECT id, uploaded_by_id, attached_to_type, attached_to_id, processing_status FROM uploads
+    const rows: AttachRow[] = await m.query(
+      `SELECT id, company_id, uploaded_by_id, attached_to_type, attached_to_id, processing_status, held_until_attached FROM uploads
         WHERE id = ANY($1::int[]) AND project_id = $2 AND kind = 'attachment' ORDER BY id FOR UPDATE`,
       [ids, projectId],
     );
@@ -103,7 +118,14 @@ export class AttachmentsService {
       else if (r.processing_status === 'failed') problems.push(`${id} failed processing; upload the file again`);
     }
     if (problems.length) throw AppError.validation([{ field: 'upload_ids', message: problems.join('; ') }], `upload_ids: ${problems.join('; ')}`);
-    await m.query('UPDATE uploads SET attached_to_type = $1, attached_to_id = $2, version = version + 1, updated_at = now() WHERE id = ANY($3::int[])', [type, itemId, ids]);
+    await m.query(
+      'UPDATE uploads SET attached_to_type = $1, attached_to_id = $2, held_until_attached = false, version = version + 1, updated_at = now() WHERE id = ANY($3::int[])',
+      [type, itemId, ids],
+    );
+    // Files sent with the item itself were held until now: their processing starts with the item.
+    for (const r of rows) {
+      if (r.held_until_attached) await this.jobs.enqueue(m, 'uploads.process-attachment', { companyId: r.company_id, projectId, uploadId: r.id });
+    }
     return ids.length;
   }
 

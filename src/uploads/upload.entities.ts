@@ -23,4 +23,6 @@ export class Upload extends VersionedEntity {
   @Column({ type: 'timestamptz', nullable: true }) processedAt!: Date | null;
   @Column({ type: 'varchar', length: 32, nullable: true }) attachedToType!: AttachmentTarget | null;
   @Column({ type: 'integer', nullable: true }) attachedToId!: number | null;
+  /** Sent with an item's create or update: its job is queued when it is attached, in the item's transaction. */
+  @Column({ type: 'boolean', default: false }) heldUntilAttached!: boolean;
 }

@@ -1,10 +1,11 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, projectOf } from '../common/http/request-helpers';
 import { underBothVersions } from '../common/http/versioned-paths';
 import { IdPipe } from '../common/validation/id.pipe';
 import { ProjectMember } from '../permissions/route-access';
+import { ReadsMultipart } from './multipart-form';
 import { UploadsService } from './uploads.service';
 
 type Json = Record<string, unknown>;
@@ -16,7 +17,7 @@ export class UploadsController {
 
   @Post()
   @ProjectMember()
-  @ApiConsumes('multipart/form-data')
+  @ReadsMultipart()
   @ApiOperation({
     description:
       'Any active project member. One file, in the multipart part `file` (or `attachments[]`). Answers 201 with `processing_status: queued`; ' +

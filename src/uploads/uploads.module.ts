@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AttachmentsService } from './attachments.service';
+import { MultipartForm } from './multipart-form';
 import { UploadProcessing } from './upload-processing';
 import { UploadReceiver } from './upload-receiver';
 import { Upload } from './upload.entities';
@@ -16,8 +17,8 @@ import { AttachmentProcessingCause, UploadCauses, UploadInterruptedCause, Upload
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Upload])],
-  providers: [UploadReceiver, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
+  providers: [UploadReceiver, MultipartForm, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
   controllers: [UploadsController],
-  exports: [AttachmentsService, UploadReceiver],
+  exports: [AttachmentsService, UploadReceiver, MultipartForm],
 })
 export class UploadsModule {}

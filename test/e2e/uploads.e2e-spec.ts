@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { QueueRegistry } from '../../src/queues/queue-registry';
-import { multipartBody, samplePdf } from '../../src/uploads/multipart-body';
+import { multipartBody, PartSpec, samplePdf } from '../../src/uploads/multipart-body';
 import { ApiClient, Answer } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
 import { TrainingSandbox } from '../support/sandbox';
@@ -243,6 +243,153 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
     const attach = await pm.post(`/rest/v1.0/projects/${p1}/submittals`, { title: 'Louvers', upload_ids: [res.body.id] });
     expectError(attach, 422, 'validation_failed');
     expect(attach.body.error.details.fields[0].message).toMatch(/failed processing/);
+  });
+
+  describe('files as parts of the item routes (multipart create and update)', () => {
+    const form = (client: ApiClient, method: string, url: string, parts: PartSpec[], headers: Record<string, string> = {}): Promise<Answer> => {
+      const { body, contentType } = multipartBody(parts);
+      return client.request(method, url, { raw: body, headers: { ...headers, 'content-type': contentType } });
+    };
+    const rfisUrl = () => `/rest/v1.0/projects/${p1}/rfis`;
+    const text = (name: string, data: string | number | boolean | object): PartSpec => ({ name, data: typeof data === 'string' ? data : JSON.stringify(data) });
+    const rfiParts = (subject: string): PartSpec[] => [
+      text('subject', subject),
+      text('question', 'Which anchor bolts, per the attached?'),
+      text('rfi_manager_id', sb.userId('gc_project_manager')),
+      text('assignee_ids[]', sb.userId('architect')),
+      text('assignee_ids[]', sb.userId('superintendent')),
+      text('draft', false),
+      text('cost_impact', { status: 'tbd' }),
+    ];
+    const rfiCount = async () => (await t.db.query('SELECT count(*)::int AS n FROM rfis WHERE project_id = $1', [p1])).rows[0].n as number;
+
+    it('creates an RFI from text parts and its files, queues their processing with the RFI, and shows them once ready', async () => {
+      const before = await stored();
+      const res = await form(pm, 'POST', rfisUrl(), [
+        ...rfiParts('Anchor bolts'),
+        { name: 'attachments[]', filename: 'S-201.pdf', data: samplePdf(5000) },
+        { name: 'attachments[]', filename: 'site photo.png', data: PNG },
+      ]);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        subject: 'Anchor bolts',
+        status: 'open',
+        private: false,
+        cost_impact: { status: 'tbd' },
+      });
+      expect(res.body.assignees.map((u: { id: number }) => u.id).sort()).toEqual([sb.userId('architect'), sb.userId('superintendent')].sort());
+      expect(res.body.attachments.map((a: { name: string; processing_status: string }) => [a.name, a.processing_status])).toEqual([
+        ['S-201.pdf', 'queued'],
+        ['site photo.png', 'queued'],
+      ]);
+      const after = await stored();
+      expect(after.uploads - before.uploads).toBe(2);
+      expect(after.jobs - before.jobs).toBe(2);
+      const { rows } = await t.db.query('SELECT held_until_attached AS held, attached_to_type AS type FROM uploads WHERE attached_to_id = $1 ORDER BY id', [res.body.id]);
+      expect(rows).toEqual([
+        { held: false, type: 'rfi' },
+        { held: false, type: 'rfi' },
+      ]);
+      await settle();
+      const seen = await architect.get(`${rfisUrl()}/${res.body.id}`);
+      expect(seen.body.attachments.map((a: { processing_status: string }) => a.processing_status)).toEqual(['ready', 'ready']);
+    });
+
+    it('keeps no file, chunk or job when the item is refused: invalid fields, a wrong file, a stale version, no permission', async () => {
+      const before = await stored();
+      const rfis = await rfiCount();
+      const file = { name: 'file', filename: 'detail.pdf', data: samplePdf() };
+
+      const missing = await form(pm, 'POST', rfisUrl(), [text('question', 'No subject'), file]);
+      expectError(missing, 422, 'validation_failed');
+      expect(fieldsOf(missing)).toContain('subject');
+      const badType = await form(pm, 'POST', rfisUrl(), [...rfiParts('Wrong type'), text('private', 'yes'), file]);
+      expectError(badType, 422, 'validation_failed');
+      expect(fieldsOf(badType)).toEqual(['private']);
+      const twice = await form(pm, 'POST', rfisUrl(), [...rfiParts('Twice'), text('subject', 'again'), file]);
+      expectError(twice, 422, 'validation_failed');
+      expect(twice.body.error.message).toMatch(/subject is sent more than once/);
+      expectError(await form(pm, 'POST', rfisUrl(), [...rfiParts('Bad file'), { name: 'file', filename: 'drawing.pdf', data: PNG }]), 415, 'unsupported_file_type');
+      expectError(await form(pm, 'POST', rfisUrl(), [...rfiParts('Odd part'), { name: 'photo', filename: 'x.pdf', data: samplePdf() }]), 422, 'validation_failed');
+      const unknown = await form(pm, 'POST', rfisUrl(), [...rfiParts('Unknown person'), text('distribution_ids[]', 999999), file]);
+      expectError(unknown, 422, 'validation_failed');
+      expect(fieldsOf(unknown)).toEqual(['distribution_ids']);
+      // Read-only on RFIs: refused before the stream is read.
+      expectError(await form(await sb.as('owner_rep'), 'POST', rfisUrl(), [...rfiParts('No permission'), file]), 403, 'permission_denied');
+
+      const rfi = await pm.post(rfisUrl(), { subject: 'Versioned', question: 'q', rfi_manager_id: sb.userId('gc_project_manager'), assignee_ids: [sb.userId('architect')], draft: false });
+      const stale = await form(pm, 'PATCH', `${rfisUrl()}/${rfi.body.id}`, [text('subject', 'Edited'), file], { 'if-match': `"${rfi.body.version + 5}"` });
+      expectError(stale, 409, 'edit_conflict');
+      expect(await rfiCount()).toBe(rfis + 1);
+      expect(await stored()).toEqual(before);
+
+      // Nothing of the refused files is left over for the uploader either.
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM uploads WHERE held_until_attached');
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('adds files to an RFI on update and to a reply on create and submit, with `version` as a text part', async () => {
+      const rfi = await pm.post(rfisUrl(), { subject: 'Curtain wall', question: 'q', rfi_manager_id: sb.userId('gc_project_manager'), assignee_ids: [sb.userId('architect')], draft: false });
+      const edited = await form(pm, 'PATCH', `${rfisUrl()}/${rfi.body.id}`, [text('version', rfi.body.version), text('subject', 'Curtain wall anchors'), { name: 'file', filename: 'CW-1.pdf', data: samplePdf() }]);
+      expect(edited.status).toBe(200);
+      expect(edited.body).toMatchObject({ subject: 'Curtain wall anchors', version: rfi.body.version + 1 });
+      expect(edited.body.attachments.map((a: { name: string }) => a.name)).toEqual(['CW-1.pdf']);
+
+      const repliesUrl = `${rfisUrl()}/${rfi.body.id}/replies`;
+      const reply = await form(architect, 'POST', repliesUrl, [text('body', 'See markup.'), text('draft', true), { name: 'file', filename: 'markup.png', data: PNG }]);
+      expect(reply.status).toBe(201);
+      expect(reply.body).toMatchObject({ body: 'See markup.', draft: true, attachments: [expect.objectContaining({ name: 'markup.png' })] });
+      const submitted = await form(architect, 'PATCH', `${repliesUrl}/${reply.body.id}`, [text('draft', false), { name: 'file', filename: 'markup-2.png', data: PNG }]);
+      expect(submitted.status).toBe(200);
+      expect(submitted.body.attachments.map((a: { name: string }) => a.name)).toEqual(['markup.png', 'markup-2.png']);
+      await settle();
+      const replies = await pm.get(repliesUrl);
+      expect(replies.body[0].attachments.map((a: { processing_status: string }) => a.processing_status)).toEqual(['ready', 'ready']);
+    });
+
+    it('creates a submittal with its workflow as a JSON text part and files, alongside earlier uploads by upload_ids', async () => {
+      const earlier = await upload(pm, 'cut sheet.pdf', samplePdf());
+      const res = await form(pm, 'POST', `/rest/v1.1/projects/${p1}/submittals`, [
+        text('title', 'Louvers'),
+        text('workflow', [{ approvers: [{ user_id: sb.userId('architect'), required: true }] }]),
+        text('upload_ids', [earlier.body.id]),
+        { name: 'file', filename: 'shop drawing.pdf', data: samplePdf() },
+      ]);
+      expect(res.status).toBe(201);
+      expect(res.body.workflow).toHaveLength(1);
+      expect(res.body.attachments.map((a: { name: string }) => a.name)).toEqual(['cut sheet.pdf', 'shop drawing.pdf']);
+      const edited = await form(pm, 'PATCH', `/rest/v1.0/projects/${p1}/submittals/${res.body.id}`, [{ name: 'attachments[]', filename: 'rev note.pdf', data: samplePdf() }]);
+      expect(edited.status).toBe(200);
+      expect(edited.body.attachments).toHaveLength(3);
+    });
+
+    it('stores the files once for an Idempotency-Key replay', async () => {
+      const parts = [...rfiParts('Idempotent'), { name: 'file', filename: 'once.pdf', data: samplePdf() }];
+      const first = await form(pm, 'POST', rfisUrl(), parts, { 'idempotency-key': `multipart-${p1}` });
+      expect(first.status).toBe(201);
+      const before = await stored();
+      const again = await form(pm, 'POST', rfisUrl(), parts, { 'idempotency-key': `multipart-${p1}` });
+      expect(again.status).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.id).toBe(first.body.id);
+      expect(await stored()).toEqual(before);
+    });
+
+    it('refuses multipart on routes that take no files, and from an offline device, storing nothing', async () => {
+      const before = await stored();
+      const rfi = await pm.post(rfisUrl(), { subject: 'Close me', question: 'q', rfi_manager_id: sb.userId('gc_project_manager'), assignee_ids: [sb.userId('architect')], draft: false });
+      const close = await form(pm, 'POST', `${rfisUrl()}/${rfi.body.id}/actions/close`, [text('version', rfi.body.version), { name: 'file', filename: 'x.pdf', data: samplePdf() }]);
+      expectError(close, 400, 'invalid_request');
+      expect(close.body.error.message).toMatch(/takes application\/json/);
+      expect((await pm.get(`${rfisUrl()}/${rfi.body.id}`)).body.status).toBe('open');
+
+      expect((await pm.get(rfisUrl(), { headers: { 'x-device-id': 'tablet-1' } })).status).toBe(200);
+      expect((await api.post(`/_sim/devices/tablet-1/actions/go_offline`, undefined, { token: sb.info.sandbox_token })).status).toBeLessThan(300);
+      const offline = await form(pm, 'POST', rfisUrl(), [...rfiParts('From the field'), { name: 'file', filename: 'field.pdf', data: samplePdf() }], { 'x-device-id': 'tablet-1' });
+      expectError(offline, 400, 'invalid_request');
+      expect(offline.body.error.message).toMatch(/offline/);
+      expect(await stored()).toEqual(before);
+    });
   });
 
   it('takes uploads from active project members only', async () => {
