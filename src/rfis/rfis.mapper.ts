@@ -1,7 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { loadUserRefs, UserRef } from '../directory/directory.mappers';
+import { iso, Listed } from '../database/entity-select';
+import { loadUserRefs, UserRef, userRef } from '../directory/directory.mappers';
 import { loadAttachments } from '../uploads/attachments.service';
 import type { Rfi } from './rfi.entities';
+
+/** An RFI as read by TypeORM, or as a list page reads it. */
+export type RfiRow = Rfi | Listed<Rfi>;
 
 export interface RfiPeople {
   assignees: Map<number, number[]>;
@@ -13,23 +17,52 @@ export interface RfiPeople {
   today: string;
 }
 
-/** Assignee and distribution ids per RFI, and whether it has attachments, when the caller already read them with the rows. */
-export type RfiLists = Map<number, { assignees: number[]; distribution: number[]; hasUploads: boolean }>;
+/** An official reply as an RFI shows it. */
+interface OfficialRow {
+  id: number;
+  rfi_id: number;
+  body: string;
+  created_at: Date | string;
+}
+
+/**
+ * What a list page read along with its rows, so that no query is needed for
+ * it: per RFI its assignee and distribution ids and whether it has
+ * attachments, and the people and official replies the page refers to.
+ */
+export interface RfiPageRead {
+  lists: Map<number, { assignees: number[]; distribution: number[]; hasUploads: boolean }>;
+  users: { id: number; name: string; email: string }[];
+  official: OfficialRow[];
+}
+
+/** The page values (`sqlPage`) that make an `RfiPageRead`: SQL over the page `r`, which has the list's extra columns. */
+export const RFI_PAGE_VALUES = {
+  users: `(SELECT json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email)) FROM users u
+      WHERE u.id IN (SELECT unnest(ARRAY[r.rfi_manager_id, r.created_by_id, r.received_from_id] || r.assignee_ids || r.distribution_ids) FROM r))`,
+  official: `(SELECT json_agg(json_build_object('id', o.id, 'rfi_id', o.rfi_id, 'body', o.body, 'created_at', o.created_at)) FROM rfi_replies o
+      WHERE o.id IN (SELECT r.official_reply_id FROM r))`,
+};
 
 /**
  * Loads every person, official reply and attachment a page of RFIs refers to
- * (attachments as `viewerId` may see them): the lists (unless given), then the
- * rest together.
+ * (attachments as `viewerId` may see them), unless the page read them already
+ * (`read`): then only attachments are asked for, and only for the RFIs that
+ * have some.
  */
-export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], viewerId: number, lists?: RfiLists): Promise<RfiPeople> {
+export async function loadPeople(db: DataSource | EntityManager, rfis: RfiRow[], viewerId: number, read?: RfiPageRead): Promise<RfiPeople> {
   const ids = rfis.map((r) => r.id);
   const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map(), attachments: new Map(), today: new Date().toISOString().slice(0, 10) };
   if (!ids.length) return people;
-  if (lists) {
-    for (const [id, l] of lists) {
+  let official: OfficialRow[];
+  if (read) {
+    for (const [id, l] of read.lists) {
       people.assignees.set(id, l.assignees);
       people.distribution.set(id, l.distribution);
     }
+    for (const u of read.users) people.users.set(u.id, userRef(u));
+    official = read.official;
+    people.attachments = await loadAttachments(db, 'rfi', ids.filter((id) => read.lists.get(id)?.hasUploads), viewerId);
   } else {
     const [assignees, distribution]: { rfi_id: number; user_id: number }[][] = await Promise.all([
       db.query('SELECT rfi_id, user_id FROM rfi_assignees WHERE rfi_id = ANY($1) ORDER BY user_id', [ids]),
@@ -38,24 +71,20 @@ export async function loadPeople(db: DataSource | EntityManager, rfis: Rfi[], vi
     for (const [rows, map] of [[assignees, people.assignees], [distribution, people.distribution]] as const) {
       for (const r of rows) map.set(r.rfi_id, [...(map.get(r.rfi_id) ?? []), r.user_id]);
     }
+    const userIds: (number | null)[] = [...people.assignees.values(), ...people.distribution.values()].flat();
+    for (const r of rfis) userIds.push(r.rfiManagerId, r.createdById, r.receivedFromId);
+    const officialIds = rfis.map((r) => r.officialReplyId).filter((x): x is number => x !== null);
+    [people.users, official, people.attachments] = await Promise.all([
+      loadUserRefs(db, userIds),
+      officialIds.length ? db.query('SELECT id, rfi_id, body, created_at FROM rfi_replies WHERE id = ANY($1)', [officialIds]) : [],
+      loadAttachments(db, 'rfi', ids, viewerId),
+    ]);
   }
-  const userIds = [...people.assignees.values(), ...people.distribution.values()].flat();
-  for (const r of rfis) userIds.push(...[r.rfiManagerId, r.createdById, r.receivedFromId].filter((x): x is number => x !== null));
-  const officialIds = rfis.map((r) => r.officialReplyId).filter((x): x is number => x !== null);
-  // With the lists read along the rows, attachments are asked for only where there are some.
-  const withUploads = lists ? ids.filter((id) => lists.get(id)?.hasUploads) : ids;
-  const [users, replies, attachments]: [Map<number, UserRef>, { id: number; rfi_id: number; body: string; created_at: Date }[], RfiPeople['attachments']] = await Promise.all([
-    loadUserRefs(db, userIds),
-    officialIds.length ? db.query('SELECT id, rfi_id, body, created_at FROM rfi_replies WHERE id = ANY($1)', [officialIds]) : [],
-    loadAttachments(db, 'rfi', withUploads, viewerId),
-  ]);
-  people.users = users;
-  people.attachments = attachments;
-  for (const r of replies) people.official.set(r.rfi_id, { id: r.id, body: r.body, created_at: r.created_at.toISOString() });
+  for (const r of official) people.official.set(r.rfi_id, { id: r.id, body: r.body, created_at: new Date(r.created_at).toISOString() });
   return people;
 }
 
-export function ballInCourt(r: Rfi, people: RfiPeople): number[] {
+export function ballInCourt(r: RfiRow, people: RfiPeople): number[] {
   switch (r.ballInCourtRole) {
     case 'RFI Manager':
       return r.rfiManagerId ? [r.rfiManagerId] : [];
@@ -68,7 +97,7 @@ export function ballInCourt(r: Rfi, people: RfiPeople): number[] {
   }
 }
 
-export function mapRfi(r: Rfi, people: RfiPeople): Record<string, unknown> {
+export function mapRfi(r: RfiRow, people: RfiPeople): Record<string, unknown> {
   const ref = (id: number | null) => (id ? (people.users.get(id) ?? null) : null);
   const refs = (ids: number[]) => ids.map((id) => people.users.get(id)).filter((u): u is UserRef => !!u);
   return {
@@ -92,9 +121,9 @@ export function mapRfi(r: Rfi, people: RfiPeople): Record<string, unknown> {
     official_reply: people.official.get(r.id) ?? null,
     attachments: people.attachments.get(r.id) ?? [],
     version: r.version,
-    opened_at: r.openedAt?.toISOString() ?? null,
-    closed_at: r.closedAt?.toISOString() ?? null,
-    created_at: r.createdAt.toISOString(),
-    updated_at: r.updatedAt.toISOString(),
+    opened_at: iso(r.openedAt),
+    closed_at: iso(r.closedAt),
+    created_at: iso(r.createdAt),
+    updated_at: iso(r.updatedAt),
   };
 }

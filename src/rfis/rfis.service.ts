@@ -9,14 +9,13 @@ import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, Page, sq
 import type { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
 import { editConflict, lockForEdit } from '../database/versioning';
-import { hydrateRows } from '../database/hydrate';
 import { addBusinessDays, dueDateError } from '../common/dates';
 import { assertActiveMembers } from '../projects/active-members';
 import { AttachmentsService } from '../uploads/attachments.service';
 import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { BallInCourtRole, Rfi } from './rfi.entities';
 import { rfiViewer, rfiVisibility } from './rfi-visibility';
-import { loadPeople, mapRfi, RfiLists } from './rfis.mapper';
+import { loadPeople, mapRfi, RFI_PAGE_VALUES, RfiPageRead } from './rfis.mapper';
 
 export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 'rfi_manager_id' | 'private' | 'overdue' | 'query', 'number' | 'id' | 'due_date' | 'created_at' | 'subject'> = {
   filters: {
@@ -92,23 +91,25 @@ export class RfisService implements OnModuleInit {
   async list(subject: AccessSubject, projectId: number, q: RfiListQuery): Promise<Page<Record<string, unknown>>> {
     this.filters.remember('rfis', subject, projectId, q.filters);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
-    // The page's rows come with their assignee and distribution ids (no fetch per list).
-    const { total, rows } = await sqlPage<Record<string, unknown> & { assignee_ids: number[]; distribution_ids: number[]; has_uploads: boolean }>(this.db, {
-      table: 'rfis',
+    // One round trip: the page's rows with their assignee and distribution ids, and the people and official replies they refer to.
+    const { total, rows, values } = await sqlPage<Rfi, { assignee_ids: number[]; distribution_ids: number[]; has_uploads: boolean }, Omit<RfiPageRead, 'lists'>>(this.db, {
+      entity: Rfi,
       projectId,
       clauses: filterClauses(q.filters),
       visibility: (first) => rfiVisibility('r', rfiViewer(subject), first),
       orderBy: `${order} ${q.sort.direction} NULLS LAST, r.id ASC`,
-      extraColumns: `ARRAY(SELECT a.user_id FROM rfi_assignees a WHERE a.rfi_id = r.id ORDER BY a.user_id) AS assignee_ids,
-        ARRAY(SELECT d.user_id FROM rfi_distribution d WHERE d.rfi_id = r.id ORDER BY d.user_id) AS distribution_ids,
-        EXISTS (SELECT 1 FROM uploads u WHERE u.attached_to_type = 'rfi' AND u.attached_to_id = r.id) AS has_uploads`,
+      extraColumns: {
+        assignee_ids: 'ARRAY(SELECT a.user_id FROM rfi_assignees a WHERE a.rfi_id = r.id ORDER BY a.user_id)',
+        distribution_ids: 'ARRAY(SELECT d.user_id FROM rfi_distribution d WHERE d.rfi_id = r.id ORDER BY d.user_id)',
+        has_uploads: `EXISTS (SELECT 1 FROM uploads u WHERE u.attached_to_type = 'rfi' AND u.attached_to_id = r.id)`,
+      },
+      pageColumns: RFI_PAGE_VALUES,
       page: q.page,
       perPage: q.perPage,
     });
-    const ordered = hydrateRows(this.db, Rfi, rows);
-    const lists: RfiLists = new Map(rows.map((row) => [row.id as number, { assignees: row.assignee_ids, distribution: row.distribution_ids, hasUploads: row.has_uploads }]));
-    const people = await loadPeople(this.db, ordered, subject.userId, lists);
-    return Page.of(ordered.map((r) => mapRfi(r, people)), total, q);
+    const lists: RfiPageRead['lists'] = new Map(rows.map((row) => [row.id, { assignees: row.assignee_ids, distribution: row.distribution_ids, hasUploads: row.has_uploads }]));
+    const people = await loadPeople(this.db, rows, subject.userId, { lists, users: values?.users ?? [], official: values?.official ?? [] });
+    return Page.of(rows.map((r) => mapRfi(r, people)), total, q);
   }
 
   /** One RFI as the viewer may see it: 404 when it is not in the project, 403 when it is private to others. */

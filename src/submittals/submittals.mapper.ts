@@ -1,7 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { iso, Listed } from '../database/entity-select';
 import { loadUserRefs, UserRef } from '../directory/directory.mappers';
 import { loadAttachments } from '../uploads/attachments.service';
 import type { Submittal, SubmittalPackage } from './submittal.entities';
+
+/** A submittal as read by TypeORM, or as a list page reads it. */
+export type SubmittalRow = Submittal | Listed<Submittal>;
 
 interface ApproverRow {
   id: number;
@@ -28,7 +32,7 @@ export interface SubmittalPeople {
 }
 
 /** Everything a page of submittals refers to, with the attachments `viewerId` may see. */
-export async function loadSubmittalPeople(db: DataSource | EntityManager, submittals: Submittal[], viewerId: number): Promise<SubmittalPeople> {
+export async function loadSubmittalPeople(db: DataSource | EntityManager, submittals: SubmittalRow[], viewerId: number): Promise<SubmittalPeople> {
   const ids = submittals.map((s) => s.id);
   const people: SubmittalPeople = { approvers: new Map(), distribution: new Map(), users: new Map(), vendors: new Map(), packages: new Map(), attachments: new Map() };
   if (!ids.length) return people;
@@ -69,14 +73,14 @@ export async function loadSubmittalPeople(db: DataSource | EntityManager, submit
 const submitted = (a: ApproverRow): boolean => a.response_id !== null && a.draft === false;
 
 /** Who holds the ball: the current step's approvers who have not submitted, or the submittal manager. */
-export function submittalCourt(s: Submittal, approvers: readonly ApproverRow[]): number[] {
+export function submittalCourt(s: SubmittalRow, approvers: readonly ApproverRow[]): number[] {
   if (s.status !== 'open' && s.status !== 'draft') return [];
   if (s.ballInCourtRole === 'Submittal Manager') return s.submittalManagerId ? [s.submittalManagerId] : [];
   if (s.ballInCourtRole === 'Approvers') return approvers.filter((a) => a.step === s.currentStep && !submitted(a)).map((a) => a.user_id);
   return [];
 }
 
-function stepState(s: Submittal, step: number): string {
+function stepState(s: SubmittalRow, step: number): string {
   if (s.workflowState === 'complete') return 'complete';
   if (s.workflowState === 'not_started' || s.currentStep === null) return 'pending';
   if (step < s.currentStep) return 'complete';
@@ -88,7 +92,7 @@ function stepState(s: Submittal, step: number): string {
  * One submittal as `viewerId` sees it. A draft response shows only to its
  * author; to everyone else that approver is still `pending`.
  */
-export function mapSubmittal(s: Submittal, people: SubmittalPeople, viewerId: number): Record<string, unknown> {
+export function mapSubmittal(s: SubmittalRow, people: SubmittalPeople, viewerId: number): Record<string, unknown> {
   const ref = (id: number | null) => (id ? (people.users.get(id) ?? null) : null);
   const approvers = people.approvers.get(s.id) ?? [];
   const steps = [...new Set(approvers.map((a) => a.step))].sort((a, b) => a - b);
@@ -135,11 +139,11 @@ export function mapSubmittal(s: Submittal, people: SubmittalPeople, viewerId: nu
     previous_revision_id: s.previousRevisionId,
     attachments: people.attachments.get(s.id) ?? [],
     version: s.version,
-    submitted_at: s.submittedAt?.toISOString() ?? null,
-    distributed_at: s.distributedAt?.toISOString() ?? null,
-    closed_at: s.closedAt?.toISOString() ?? null,
-    created_at: s.createdAt.toISOString(),
-    updated_at: s.updatedAt.toISOString(),
+    submitted_at: iso(s.submittedAt),
+    distributed_at: iso(s.distributedAt),
+    closed_at: iso(s.closedAt),
+    created_at: iso(s.createdAt),
+    updated_at: iso(s.updatedAt),
   };
 }
 

@@ -6,7 +6,6 @@ import { dueDateError } from '../common/dates';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, Page, sqlPage } from '../common/pagination';
-import { hydrateRows } from '../database/hydrate';
 import { lockForEdit } from '../database/versioning';
 import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import type { AccessSubject } from '../permissions/access-subject';
@@ -87,8 +86,8 @@ export class SubmittalsService implements OnModuleInit {
   async list(subject: AccessSubject, projectId: number, q: SubmittalListQuery, remember = true): Promise<Page<Record<string, unknown>>> {
     if (remember) this.filters.remember('submittals', subject, projectId, q.filters);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', title: 'r.title' }[q.sort.field];
-    const { total, rows } = await sqlPage(this.db, {
-      table: 'submittals',
+    const { total, rows: page } = await sqlPage(this.db, {
+      entity: Submittal,
       projectId,
       clauses: submittalFilterClauses(q.filters),
       visibility: (first) => submittalVisibility('r', submittalViewer(subject), first),
@@ -96,7 +95,6 @@ export class SubmittalsService implements OnModuleInit {
       page: q.page,
       perPage: q.perPage,
     });
-    const page = hydrateRows(this.db, Submittal, rows);
     const people = await loadSubmittalPeople(this.db, page, subject.userId);
     return Page.of(page.map((s) => mapSubmittal(s, people, subject.userId)), total, q);
   }

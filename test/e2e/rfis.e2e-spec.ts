@@ -1,5 +1,6 @@
 import { ApiClient } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
+import { expectPagesMatchItems } from '../support/list-pages';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
@@ -100,6 +101,32 @@ describe('RFIs: drafts, opening, numbering and privacy', () => {
     fresh.forget('gc_project_manager');
     const after = (await (await fresh.as('gc_project_manager')).get(`/rest/v1.0/projects/${fresh.project()}/rfis?sort=id`)).body.map((r: { id: number }) => r.id);
     expect(after).toEqual(before);
+  });
+
+  it('lists each RFI exactly as its own GET shows it, under every sort and on every page, for each viewer', async () => {
+    const fresh = await TrainingSandbox.create(api, 'rfi-pages');
+    await fresh.relaxLimits();
+    const listUrl = `/rest/v1.0/projects/${fresh.project()}/rfis`;
+    const pm = await fresh.as('gc_project_manager');
+    // Beyond the seeds: references to several people, and an official reply on a later page.
+    const rich = await pm.post(listUrl, {
+      subject: 'Curtain wall embeds',
+      question: 'Embed spacing at level 3?',
+      rfi_manager_id: fresh.userId('gc_project_manager'),
+      assignee_ids: [fresh.userId('architect'), fresh.userId('superintendent')],
+      distribution_ids: [fresh.userId('owner_rep')],
+      draft: false,
+    });
+    const architect = await fresh.as('architect');
+    const reply = await architect.post(`${listUrl}/${rich.body.id}/replies`, { body: 'At 600 mm.' });
+    expect((await pm.post(`${listUrl}/${rich.body.id}/replies/${reply.body.id}/actions/mark_official`)).status).toBe(200);
+    for (const key of ['gc_project_manager', 'subcontractor'] as const) {
+      const viewer = await fresh.as(key);
+      for (const sort of ['id', '-number', 'due_date', '-created_at']) {
+        const items = await expectPagesMatchItems(viewer, listUrl, sort, 2);
+        if (key === 'gc_project_manager') expect(items.find((r) => r.id === rich.body.id)).toMatchObject({ official_reply: { id: reply.body.id }, distribution: [{ id: fresh.userId('owner_rep') }] });
+      }
+    }
   });
 
   it('numbers concurrently opened RFIs sequentially, never twice', async () => {

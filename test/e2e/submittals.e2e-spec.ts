@@ -1,5 +1,6 @@
 import { ApiClient } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
+import { expectPagesMatchItems } from '../support/list-pages';
 import { PersonaKey, TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
@@ -63,6 +64,24 @@ describe('Submittals: workflows, court, revisions, packages and privacy', () => 
     expect(v11.body.number).toBe(res.body.number);
     const next = await pm.post(`/rest/v1.1/projects/${p1}/submittals`, { title: 'Second' });
     expect(next.body.number).toBe(res.body.number + 1);
+  });
+
+  it('lists each submittal exactly as its own GET shows it, under every sort and on every page, for each viewer', async () => {
+    const fresh = await TrainingSandbox.create(api, 'submittal-pages');
+    await fresh.relaxLimits();
+    const listUrl = `/rest/v1.0/projects/${fresh.project()}/submittals`;
+    const freshPm = await fresh.as('gc_project_manager');
+    const created = await freshPm.post(listUrl, {
+      title: 'Glazing samples',
+      submittal_manager_id: fresh.userId('gc_project_manager'),
+      due_date: '2099-03-01',
+      workflow: [{ approvers: [{ user_id: fresh.userId('architect') }] }],
+    });
+    expect((await freshPm.post(`${listUrl}/${created.body.id}/actions/submit`)).status).toBe(200);
+    for (const key of ['gc_project_manager', 'architect', 'subcontractor'] as const) {
+      const viewer = await fresh.as(key);
+      for (const sort of ['id', '-number', 'due_date', '-created_at']) await expectPagesMatchItems(viewer, listUrl, sort, 2);
+    }
   });
 
   it('moves court step by step: a draft response holds the step, submitting it completes it, the last step returns to the manager', async () => {
