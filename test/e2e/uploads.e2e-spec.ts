@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { QueueRegistry } from '../../src/queues/queue-registry';
 import { multipartBody, PartSpec, samplePdf } from '../../src/uploads/multipart-body';
+import { MAX_FILES_PER_REQUEST } from '../../src/uploads/upload-receiver';
 import { ApiClient, Answer } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
 import { TrainingSandbox } from '../support/sandbox';
@@ -311,6 +312,10 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
       expect(twice.body.error.message).toMatch(/subject is sent more than once/);
       expectError(await form(pm, 'POST', rfisUrl(), [...rfiParts('Bad file'), { name: 'file', filename: 'drawing.pdf', data: PNG }]), 415, 'unsupported_file_type');
       expectError(await form(pm, 'POST', rfisUrl(), [...rfiParts('Odd part'), { name: 'photo', filename: 'x.pdf', data: samplePdf() }]), 422, 'validation_failed');
+      const eleven = Array.from({ length: MAX_FILES_PER_REQUEST + 1 }, (_, i) => ({ name: 'attachments[]', filename: `sheet-${i}.pdf`, data: samplePdf() }));
+      const tooMany = await form(pm, 'POST', rfisUrl(), [...rfiParts('Too many files'), ...eleven]);
+      expectError(tooMany, 422, 'validation_failed');
+      expect(tooMany.body.error.message).toMatch(new RegExp(`at most ${MAX_FILES_PER_REQUEST} files`));
       const unknown = await form(pm, 'POST', rfisUrl(), [...rfiParts('Unknown person'), text('distribution_ids[]', 999999), file]);
       expectError(unknown, 422, 'validation_failed');
       expect(fieldsOf(unknown)).toEqual(['distribution_ids']);
