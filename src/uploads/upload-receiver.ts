@@ -166,7 +166,7 @@ export class UploadReceiver {
     // preservePath: a name with a path is refused, not silently cut down to its last segment.
     const parts = request.parts({
       preservePath: true,
-      limits: { fileSize: limit + 1, files: opts.maxFiles, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES },
+      limits: { fileSize: limit + 1, files: opts.maxFiles, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: opts.maxFiles + MAX_FIELDS },
     });
     for await (const part of parts) {
       if (part.type === 'field') {
@@ -251,7 +251,7 @@ export class UploadReceiver {
     if (code === 'FST_FILES_LIMIT') {
       return AppError.field('file', opts.maxFiles === 1 ? 'holds one file per upload; send each file in its own request' : `holds at most ${opts.maxFiles} files per request`);
     }
-    if (code === 'FST_FIELDS_LIMIT') return AppError.field('(body)', `has more than ${MAX_FIELDS} text parts`);
+    if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') return AppError.field('(body)', `has more than ${MAX_FIELDS} text parts`);
     if (code.startsWith('FST_') || /aborted|premature|unexpected end|ECONNRESET|closed/i.test(String((err as Error)?.message))) {
       return new AppError('upload_interrupted', 'The upload was interrupted before the whole file arrived; nothing was stored. Send it again.', {
         reason: String((err as Error)?.message ?? err),

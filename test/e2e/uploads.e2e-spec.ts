@@ -335,6 +335,18 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
       expect(rows[0].n).toBe(0);
     });
 
+    it('takes a form with many text parts (a long distribution list) and refuses one with too many by name', async () => {
+      const many = Array.from({ length: 60 }, () => text('distribution_ids[]', sb.userId('owner_rep')));
+      const res = await form(pm, 'POST', rfisUrl(), [...rfiParts('Wide distribution'), ...many, { name: 'file', filename: 'dist.pdf', data: samplePdf() }]);
+      expect(res.status).toBe(201);
+      expect(res.body.distribution).toEqual([expect.objectContaining({ id: sb.userId('owner_rep') })]);
+      const before = await stored();
+      const tooMany = await form(pm, 'POST', rfisUrl(), [...rfiParts('Too wide'), ...Array.from({ length: 201 }, () => text('distribution_ids[]', sb.userId('owner_rep')))]);
+      expectError(tooMany, 422, 'validation_failed');
+      expect(fieldsOf(tooMany)).toEqual(['(body)']);
+      expect(await stored()).toEqual(before);
+    });
+
     it('adds files to an RFI on update and to a reply on create and submit, with `version` as a text part', async () => {
       const rfi = await pm.post(rfisUrl(), { subject: 'Curtain wall', question: 'q', rfi_manager_id: sb.userId('gc_project_manager'), assignee_ids: [sb.userId('architect')], draft: false });
       const edited = await form(pm, 'PATCH', `${rfisUrl()}/${rfi.body.id}`, [text('version', rfi.body.version), text('subject', 'Curtain wall anchors'), { name: 'file', filename: 'CW-1.pdf', data: samplePdf() }]);
