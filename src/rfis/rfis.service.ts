@@ -5,7 +5,7 @@ import { ChangeLog } from '../changes/change-log.service';
 import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, Page, sqlPage } from '../common/pagination';
+import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, overdueSql, Page, sqlPage } from '../common/pagination';
 import type { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
 import { editConflict, lockForEdit } from '../database/versioning';
@@ -46,7 +46,7 @@ export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
     (p) => `((r.ball_in_court_role = 'RFI Manager' AND r.rfi_manager_id = ${p}) OR (r.ball_in_court_role = 'Creator' AND r.created_by_id = ${p})
       OR (r.ball_in_court_role = 'Assignees' AND EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})))`,
   );
-  add('overdue', f.overdue, (p) => `((r.status = 'open' AND r.due_date < CURRENT_DATE) = ${p})`);
+  add('overdue', f.overdue, overdueSql);
   add('query', likePattern(f.query), (p) => `(r.subject ILIKE ${p} OR r.question ILIKE ${p} OR r.number::text ILIKE ${p})`);
   return out;
 }

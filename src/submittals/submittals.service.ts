@@ -5,7 +5,7 @@ import { ChangeLog } from '../changes/change-log.service';
 import { dueDateError } from '../common/dates';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, Page, sqlPage } from '../common/pagination';
+import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, overdueSql, Page, sqlPage } from '../common/pagination';
 import { lockForEdit } from '../database/versioning';
 import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import type { AccessSubject } from '../permissions/access-subject';
@@ -52,7 +52,7 @@ export function submittalFilterClauses(f: SubmittalListQuery['filters']): Filter
   add('private', f.private, (p) => `r.private = ${p}`);
   add('approver_id', f.approver_id, (p) => `EXISTS (SELECT 1 FROM submittal_approvers a WHERE a.submittal_id = r.id AND a.user_id = ${p})`);
   add('ball_in_court_id', f.ball_in_court_id, inCourt);
-  add('overdue', f.overdue, (p) => `((r.status = 'open' AND r.due_date < CURRENT_DATE) = ${p})`);
+  add('overdue', f.overdue, overdueSql);
   add('query', likePattern(f.query), (p) => `(r.title ILIKE ${p} OR r.description ILIKE ${p} OR r.number::text ILIKE ${p})`);
   return out;
 }

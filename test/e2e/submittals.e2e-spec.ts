@@ -284,6 +284,14 @@ describe('Submittals: workflows, court, revisions, packages and privacy', () => 
     const inReview = await pm.get(`${url}?filters[workflow_state]=in_review&filters[approver_id]=${sb.userId('owner_rep')}&per_page=1000`);
     expect(inReview.body.map((x: { id: number }) => x.id)).toContain(s.id);
     expectError(await pm.get(`${url}?filters[workflow_state]=sideways`), 422, 'validation_failed');
+    // Open without a due date: not overdue, so listed under overdue=false (and shown as overdue: false).
+    expect(s).toMatchObject({ status: 'open', due_date: null, overdue: false });
+    const notOverdue = await pm.get(`${url}?filters[overdue]=false&per_page=1000`);
+    expect(notOverdue.body.map((x: { id: number }) => x.id)).toContain(s.id);
+    expect(notOverdue.body.every((x: { overdue: boolean }) => !x.overdue)).toBe(true);
+    const overdue = await pm.get(`${url}?filters[overdue]=true&per_page=1000`);
+    expect(overdue.body.map((x: { id: number }) => x.id)).not.toContain(s.id);
+    expect(overdue.body.every((x: { overdue: boolean }) => x.overdue)).toBe(true);
   });
 
   it('seeds the training walk-through: steel shop drawings with the architect in court, a subcontractor’s private draft in a package', async () => {

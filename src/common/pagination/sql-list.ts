@@ -16,6 +16,13 @@ export function clauseBuilder(out: FilterClause[]) {
   };
 }
 
+/**
+ * `overdue` as SQL on `r`: open and due before today. An item without a due
+ * date is not overdue, so `overdue=false` lists it (without COALESCE the
+ * comparison would be NULL and hide it).
+ */
+export const overdueSql = (param: string): string => `(COALESCE(r.status = 'open' AND r.due_date < CURRENT_DATE, false) = ${param})`;
+
 /** `%text%` for ILIKE, with the pattern characters of the text escaped. */
 export const likePattern = (text: unknown): string | undefined =>
   text === undefined ? undefined : `%${String(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
