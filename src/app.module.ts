@@ -73,9 +73,9 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useExisting: EdgeCache },
         { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ItemHeadersInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        // After the idempotency check: a replayed request stores no files.
+        // Multipart forms are read before the idempotency check, which compares their fields and files' checksums.
         { provide: APP_INTERCEPTOR, useExisting: MultipartForm },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

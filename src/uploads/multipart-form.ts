@@ -1,4 +1,4 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, Type } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiConsumes } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -67,12 +67,15 @@ function asJson(raw: string): unknown {
  * Multipart requests, for every route: the routes marked `AcceptsFileParts`
  * get their files stored (held until the item attaches them, in its own
  * transaction) and their text parts as the body, with the new uploads added to
- * `upload_ids`; a refused item deletes them again, so it leaves no file behind.
- * Any other route but `POST .../uploads` refuses multipart with 400.
- * It runs after the idempotency check, so a replayed request stores nothing.
+ * `upload_ids`. Whatever the outcome (a refused item, an idempotent replay that
+ * never runs the route), the uploads still held afterwards are deleted, so a
+ * request leaves no file that no item took. Any other route but
+ * `POST .../uploads` refuses multipart with 400.
  */
 @Injectable()
 export class MultipartForm implements NestInterceptor {
+  private readonly logger = new Logger(MultipartForm.name);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly receiver: UploadReceiver,
@@ -94,13 +97,14 @@ export class MultipartForm implements NestInterceptor {
     return from(this.receive(request, dto)).pipe(
       mergeMap((held) =>
         next.handle().pipe(
-          catchError((err: unknown) => from(this.receiver.discardHeld(held)).pipe(mergeMap(() => throwError(() => err)))),
+          mergeMap(async (body: unknown) => (await this.discard(held), body)),
+          catchError((err: unknown) => from(this.discard(held)).pipe(mergeMap(() => throwError(() => err)))),
         ),
       ),
     );
   }
 
-  /** Stores the files and sets the body; answers the ids of the held uploads. */
+  /** Stores the files and sets the body (and its fingerprint); answers the ids of the held uploads. */
   private async receive(request: FastifyRequest, dto: Type): Promise<number[]> {
     const auth = request.auth!;
     const form = await this.receiver.receiveForm(request, { companyId: auth.companyId, projectId: projectOf(request), kind: 'attachment', settings: auth.settings, actor: actorOf(request) });
@@ -109,11 +113,18 @@ export class MultipartForm implements NestInterceptor {
     try {
       body = formBody(form.fields, dto);
     } catch (err) {
-      await this.receiver.discardHeld(held);
+      await this.discard(held);
       throw err;
     }
+    // The same fields and the same files are the same request, whatever ids the new uploads got.
+    request.bodyFingerprint = JSON.stringify({ fields: form.fields, files: form.uploads.map((u) => [u.fileName, u.sha256]) });
     if (held.length) body.upload_ids = body.upload_ids === undefined ? held : Array.isArray(body.upload_ids) ? [...(body.upload_ids as unknown[]), ...held] : body.upload_ids;
     request.body = body;
     return held;
+  }
+
+  /** Deletes what is still held; a failure here is logged, never put in place of the route's own answer. */
+  private async discard(held: number[]): Promise<void> {
+    await this.receiver.discardHeld(held).catch((err: Error) => this.logger.warn(`held uploads ${held.join(', ')} were not deleted: ${err.message}`));
   }
 }

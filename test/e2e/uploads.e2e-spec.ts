@@ -382,7 +382,7 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
       expect(edited.body.attachments).toHaveLength(3);
     });
 
-    it('stores the files once for an Idempotency-Key replay', async () => {
+    it('stores the files once for an Idempotency-Key replay, and knows another form under the same key', async () => {
       const parts = [...rfiParts('Idempotent'), { name: 'file', filename: 'once.pdf', data: samplePdf() }];
       const first = await form(pm, 'POST', rfisUrl(), parts, { 'idempotency-key': `multipart-${p1}` });
       expect(first.status).toBe(201);
@@ -391,6 +391,12 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
       expect(again.status).toBe(201);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.body.id).toBe(first.body.id);
+      expect(await stored()).toEqual(before);
+      // The same key with another file (or other fields) is another request.
+      const otherFile = await form(pm, 'POST', rfisUrl(), [...rfiParts('Idempotent'), { name: 'file', filename: 'once.pdf', data: samplePdf(3000) }], { 'idempotency-key': `multipart-${p1}` });
+      expectError(otherFile, 422, 'idempotency_key_reused');
+      const otherField = await form(pm, 'POST', rfisUrl(), [...rfiParts('Idempotent, edited'), { name: 'file', filename: 'once.pdf', data: samplePdf() }], { 'idempotency-key': `multipart-${p1}` });
+      expectError(otherField, 422, 'idempotency_key_reused');
       expect(await stored()).toEqual(before);
     });
 

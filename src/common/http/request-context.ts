@@ -34,5 +34,7 @@ declare module 'fastify' {
     /** The sandbox (or `operator`) a `/_sim` call acts for. */
     simPrincipal?: string;
     startedAt?: bigint;
+    /** What identifies a body that is not the JSON in `body` (a multipart form: its fields and its files' checksums), for Idempotency-Key. */
+    bodyFingerprint?: string;
   }
 }

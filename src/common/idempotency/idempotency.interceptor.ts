@@ -55,7 +55,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // User ids are only unique within one database; deployments sharing a Redis differ by prefix.
     const redisKey = `${this.config.redisPrefix}:idem:${owner}:${key}`;
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+      .update(`${request.method} ${request.url}\n${request.bodyFingerprint ?? JSON.stringify(request.body ?? null)}`)
       .digest('hex');
     const status: number = this.reflector.get(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
 
