@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
@@ -168,7 +167,8 @@ export class UploadReceiver {
       preservePath: true,
       limits: { fileSize: limit + 1, files: opts.maxFiles, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: opts.maxFiles + MAX_FIELDS },
     });
-    for await (const part of parts) {
+    // Between parts too: a client that stops half-way through a form does not hold its connection.
+    for await (const part of idle(parts, this.config.uploadIdleTimeoutMs)) {
       if (part.type === 'field') {
         if (!opts.fields) throw AppError.field(part.fieldname, `is not a field of an upload; send only the file, in the part \`file\``);
         if (part.valueTruncated) throw AppError.field(part.fieldname, `is longer than the ${MAX_FIELD_BYTES / 1024} KiB a text part may hold`);
@@ -221,7 +221,7 @@ export class UploadReceiver {
       if (!verdict.ok) throw new AppError('unsupported_file_type', verdict.message, { file_name: fileName, detected: verdict.detected, declared: part.mimetype });
       mime = verdict.mime;
     };
-    for await (const chunk of idle(part.file, this.config.uploadIdleTimeoutMs)) {
+    for await (const chunk of idle<Buffer>(part.file, this.config.uploadIdleTimeoutMs, (error) => part.file.destroy(error))) {
       size += chunk.length;
       seen.sizeBytes = size;
       if (size > limit) {
@@ -282,24 +282,29 @@ export class UploadReceiver {
   }
 }
 
-/** The stream's chunks, failing with 408 `upload_interrupted` when none arrives for `ms`. */
-async function* idle(stream: Readable, ms: number): AsyncGenerator<Buffer> {
-  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+/**
+ * The items of `source`, failing with 408 `upload_interrupted` when none
+ * arrives for `ms` (`onStall` may end the source). The clock runs only while
+ * waiting for the next item, never while the caller works on one.
+ */
+async function* idle<T>(source: AsyncIterable<T>, ms: number, onStall?: (error: AppError) => void): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send the file again.`, { idle_timeout_ms: ms });
-        stream.destroy(error);
+        const error = new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send it again.`, { idle_timeout_ms: ms });
+        onStall?.(error);
         reject(error);
       }, ms);
     });
+    let next: IteratorResult<T>;
     try {
-      const next = await Promise.race([it.next(), timeout]);
-      if (next.done) return;
-      yield next.value;
+      next = await Promise.race([it.next(), timeout]);
     } finally {
       clearTimeout(timer);
     }
+    if (next.done) return;
+    yield next.value;
   }
 }

@@ -347,6 +347,25 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
       expect(await stored()).toEqual(before);
     });
 
+    it('cuts off a form that stops between its parts with 408, keeping nothing of it', async () => {
+      const before = await stored();
+      const rfis = await rfiCount();
+      const { body, contentType } = multipartBody([...rfiParts('Stalled form'), { name: 'file', filename: 'late.pdf', data: samplePdf() }]);
+      const stream = new PassThrough();
+      stream.write(body.subarray(0, body.indexOf('late.pdf') - 60)); // the text parts, then nothing more
+      const stalled = await t.app.getHttpAdapter().getInstance().inject({
+        method: 'POST',
+        url: rfisUrl(),
+        headers: { authorization: `Bearer ${await sb.token('gc_project_manager')}`, 'procore-company-id': String(sb.companyId), 'content-type': contentType },
+        payload: stream,
+      });
+      stream.destroy();
+      expect(stalled.statusCode).toBe(408);
+      expect(JSON.parse(stalled.body)).toMatchObject({ error: { code: 'upload_interrupted' } });
+      expect(await stored()).toEqual(before);
+      expect(await rfiCount()).toBe(rfis);
+    });
+
     it('adds files to an RFI on update and to a reply on create and submit, with `version` as a text part', async () => {
       const rfi = await pm.post(rfisUrl(), { subject: 'Curtain wall', question: 'q', rfi_manager_id: sb.userId('gc_project_manager'), assignee_ids: [sb.userId('architect')], draft: false });
       const edited = await form(pm, 'PATCH', `${rfisUrl()}/${rfi.body.id}`, [text('version', rfi.body.version), text('subject', 'Curtain wall anchors'), { name: 'file', filename: 'CW-1.pdf', data: samplePdf() }]);
