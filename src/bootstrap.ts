@@ -41,8 +41,9 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   installParsers(fastify);
-  // Multipart bodies are streamed by the upload pipeline (limits are set per upload from the sandbox's settings).
-  await app.register(fastifyMultipart as never, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
+  // Multipart bodies are streamed by the upload pipeline, which sets every limit per request (file size from the
+  // sandbox's settings); defaults here would be deep-merged under them and bite where a request leaves one out.
+  await app.register(fastifyMultipart as never);
   installHooks(fastify, app.get(Metrics));
   // An offline device's writes are kept on the device before any route runs (their permissions are checked when applied).
   const devices = app.get(DevicesService);

@@ -1,5 +1,8 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
+/** Select lists by entity and alias, built once. */
+const SELECTS = new WeakMap<object, Map<string, string>>();
+
 /** PostgreSQL's rendering of a timestamptz exactly as `Date.prototype.toISOString` writes it (both truncate to milliseconds). */
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -37,7 +40,6 @@ export function entitySelect(db: DataSource, entity: EntityTarget<ObjectLiteral>
   return select;
 }
 
-const SELECTS = new WeakMap<object, Map<string, string>>();
 
 function read(type: unknown, column: string): string {
   if (type === 'date') return `${column}::text`;
