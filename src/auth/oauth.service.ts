@@ -128,7 +128,8 @@ export class OAuthService {
 
   async refreshGrant(refreshToken: string | undefined, clientId?: string, clientSecret?: string): Promise<TokenAnswer> {
     if (!refreshToken) throw oauth('invalid_request', 'invalid_request', 'refresh_token is required.');
-    const app = clientId || clientSecret ? await this.authenticateClient(clientId, clientSecret) : null;
+    // As in the password grant: a client that sends its secret is held to it, one that sends only its client_id is public.
+    const app = clientSecret !== undefined ? await this.authenticateClient(clientId, clientSecret) : clientId ? await this.findApp(clientId) : null;
     const answer = await this.db.transaction(async (m) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
       const [rows]: [{ user_id: number; company_id: number; app_id: number | null }[], number] = await m.query(
@@ -142,8 +143,10 @@ export class OAuthService {
       if (row.app_id !== null && row.app_id !== app?.id) {
         throw oauth('invalid_credentials', 'invalid_client', 'This refresh token was issued to another client; send its client_id and client_secret.');
       }
+      if (app && app.companyId !== row.company_id) throw oauth('invalid_credentials', 'invalid_client', 'This client belongs to another company.');
       const user = await this.activeUser(m, row.user_id);
-      return { companyId: row.company_id, tokens: await this.issue(m, user.id, row.company_id, row.app_id) };
+      // RFC 6749 §6 and RFC 7009: the new pair belongs to the client that refreshed, so that client may revoke it.
+      return { companyId: row.company_id, tokens: await this.issue(m, user.id, row.company_id, app?.id ?? row.app_id) };
     });
     // The rotated-out access token stops working on the next request.
     await this.changes.publish(answer.companyId);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as sdk from '@procore/js-sdk';
 import { Answer, ApiClient } from '../support/api-client';
 import { PersonaKey, SandboxInfo, TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
@@ -124,6 +125,8 @@ describe('authentication', () => {
 
   beforeAll(async () => {
     t = await TestApp.start();
+    // a socket too, for the official SDK that speaks real HTTP
+    await t.app.listen(0, '127.0.0.1');
     api = t.client();
     sb = await TrainingSandbox.create(api, 'auth');
     other = await TrainingSandbox.create(api, 'auth-other');
@@ -601,6 +604,51 @@ describe('authentication', () => {
       expectTokenAnswer(ok);
       const info = await api.get('/oauth/token/info', { token: ok.body.access_token });
       expect(info.body).toMatchObject({ resource_owner_id: sa.user_id, application: { uid: sa.client_id } });
+    });
+
+    it('issues the refreshed pair to the client that refreshed, which may then revoke it (RFC 6749 §6, RFC 7009)', async () => {
+      const training = app(sb, 'training');
+      const first = await freshLogin(sb, 'architect');
+      const renewed = await refresh({ refresh_token: first.refresh_token, client_id: training.client_id, client_secret: training.client_secret });
+      expectTokenAnswer(renewed);
+      const info = await api.get('/oauth/token/info', { token: renewed.body.access_token });
+      expect(info.body).toMatchObject({ resource_owner_id: sb.userId('architect'), application: { uid: training.client_id } });
+
+      const revoked = await api.post('/oauth/revoke', {
+        token: renewed.body.access_token,
+        client_id: training.client_id,
+        client_secret: training.client_secret,
+      });
+      expect({ status: revoked.status, body: revoked.body }).toEqual({ status: 200, body: {} });
+      expectError(await me(api, renewed.body.access_token), 401, 'unauthenticated');
+    });
+
+    it("refuses another company's client refreshing a token, and leaves the refresh token usable", async () => {
+      const foreign = app(other, 'training');
+      const first = await freshLogin(sb, 'architect');
+      expectOAuthError(
+        await refresh({ refresh_token: first.refresh_token, client_id: foreign.client_id, client_secret: foreign.client_secret }),
+        401,
+        'invalid_credentials',
+        'invalid_client',
+      );
+      expectTokenAnswer(await refresh({ refresh_token: first.refresh_token }));
+    });
+
+    it('works with the official @procore/js-sdk: refresh, call the API, then revoke', async () => {
+      const training = app(sb, 'training');
+      const apiHostname = await t.app.getUrl();
+      const first = await freshLogin(sb, 'architect');
+      const renewed = await sdk.refresh({ id: training.client_id, secret: training.client_secret, uri: TRAINING_CALLBACK, token: first.access_token, refresh: first.refresh_token }, { apiHostname });
+      expect(renewed).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'Bearer' });
+
+      const client = sdk.client(sdk.oauth(renewed.access_token), {}, { apiHostname, defaultVersion: 'v1.0' });
+      const who = await client.get({ base: '/me' });
+      expect(who.body).toMatchObject({ id: sb.userId('architect') });
+
+      const revoked = await sdk.revoke({ token: renewed.access_token, clientId: training.client_id, clientSecret: training.client_secret }, { apiHostname });
+      expect(revoked).toEqual({});
+      expectError(await me(api, renewed.access_token), 401, 'unauthenticated');
     });
   });
 
