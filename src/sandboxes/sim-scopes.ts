@@ -26,18 +26,27 @@ export class SimScopes {
     return row?.company_id ?? -1;
   }
 
-  /** The sandbox named by the call, or by its project; 422 when none is named, 403 for another sandbox's. */
-  async target(scope: SimScope | undefined, named: { sandboxId?: number | null; projectId?: number | null }): Promise<SimTarget> {
+  /**
+   * The sandbox named by the call: by the sandbox token, `sandbox_id`, or the
+   * sandbox a `project_id` or `user_id` belongs to. Everything named must agree;
+   * 422 when nothing names one, 403 for another sandbox's.
+   */
+  async target(scope: SimScope | undefined, named: { sandboxId?: number | null; projectId?: number | null; userId?: number | null }): Promise<SimTarget> {
     if (scope?.kind === 'sandbox' && named.sandboxId != null && named.sandboxId !== scope.sandboxId) {
       throw new AppError('permission_denied', 'This sandbox token belongs to another sandbox.', { layer: 'sim_control' });
     }
     let sandboxId = scope?.kind === 'sandbox' ? scope.sandboxId : (named.sandboxId ?? null);
-    if (named.projectId != null) {
-      const [project] = await this.db.query('SELECT s.id FROM projects p JOIN sandboxes s ON s.company_id = p.company_id WHERE p.id = $1', [named.projectId]);
-      if (!project || (sandboxId !== null && project.id !== sandboxId)) throw AppError.field('project_id', 'is not a project of this sandbox');
-      sandboxId = project.id;
+    const owners: { field: string; id: number | null | undefined; sql: string; what: string }[] = [
+      { field: 'project_id', id: named.projectId, sql: 'SELECT s.id FROM projects p JOIN sandboxes s ON s.company_id = p.company_id WHERE p.id = $1', what: 'a project' },
+      { field: 'user_id', id: named.userId, sql: 'SELECT s.id FROM users u JOIN sandboxes s ON s.company_id = u.company_id WHERE u.id = $1', what: 'a user' },
+    ];
+    for (const owner of owners) {
+      if (owner.id == null) continue;
+      const [row] = await this.db.query(owner.sql, [owner.id]);
+      if (!row || (sandboxId !== null && row.id !== sandboxId)) throw AppError.field(owner.field, `is not ${owner.what} of this sandbox`);
+      sandboxId = row.id;
     }
-    if (sandboxId === null) throw AppError.field('sandbox_id', 'is required: name the sandbox (or a project of it)');
+    if (sandboxId === null) throw AppError.field('sandbox_id', 'is required: name the sandbox (or a project or user of it), or call with its sandbox token');
     const [sandbox] = await this.db.query('SELECT company_id, seed FROM sandboxes WHERE id = $1', [sandboxId]);
     if (!sandbox) throw AppError.notFound('Sandbox');
     return { sandboxId, companyId: sandbox.company_id, seed: sandbox.seed };

@@ -64,6 +64,8 @@ export const PROJECT_TEMPLATES: TemplateFixture[] = [
       drawings: 'standard',
       budget: 'read_only',
       change_orders: 'read_only',
+      // a GC superintendent reads the project's people (who is on site, whom to call)
+      directory: 'read_only',
     },
     granular: ['rfis.act_as_rfi_manager', 'submittals.create_submittal', 'photos.create_album', 'drawings.upload_and_review_drawings'],
   },

@@ -79,6 +79,30 @@ describe('fault rules', () => {
     expectError(await api.delete(`/_sim/faults/${mine.body.id}`, { token: other.info.sandbox_token }), 404, 'not_found');
   });
 
+  it('infers the sandbox from user_id or project_id when open controls name no sandbox_id', async () => {
+    const byUser = await api.post('/_sim/faults', { target: 'http', route: '/rest/v1.0/me', effect: 'http_error', status: 502, probability: 1, user_id: sb.userId('architect') });
+    expect(byUser.status).toBe(201);
+    expect(byUser.body).toMatchObject({ user_id: sb.userId('architect'), active: true });
+    const mine = (await api.get('/_sim/faults', { token: sb.info.sandbox_token })).body.map((r: { id: number }) => r.id);
+    expect(mine).toContain(byUser.body.id);
+    expectError(await (await sb.as('architect')).get('/rest/v1.0/me'), 502, expect.any(String));
+    expect((await (await sb.as('company_admin')).get('/rest/v1.0/me')).status).toBe(200);
+
+    const byProject = await api.post('/_sim/faults', { target: 'job', effect: 'fail', probability: 1, project_id: p1 });
+    expect(byProject.status).toBe(201);
+    expect((await api.get('/_sim/faults', { token: sb.info.sandbox_token })).body.map((r: { id: number }) => r.id)).toContain(byProject.body.id);
+  });
+
+  it('refuses a user_id and a project_id of two different sandboxes, and a user of another sandbox with a sandbox token', async () => {
+    const mixed = await api.post('/_sim/faults', { target: 'job', effect: 'fail', probability: 1, project_id: p1, user_id: other.userId('architect') });
+    expectError(mixed, 422, 'validation_failed');
+    expect(fieldsOf(mixed)).toEqual(['user_id']);
+    const theirs = await rule({ target: 'job', effect: 'fail', probability: 1, user_id: other.userId('architect') });
+    expect(fieldsOf(theirs)).toEqual(['user_id']);
+    const unknown = await api.post('/_sim/faults', { target: 'job', effect: 'fail', probability: 1, user_id: 999_999_999 });
+    expect(fieldsOf(unknown)).toEqual(['user_id']);
+  });
+
   it('fails a job through the real retry path, then lets it succeed once the rule is spent', async () => {
     const created = await rule({ target: 'job', job_name: 'webhooks.deliver', effect: 'fail', probability: 1, count: 2 });
     expect(created.body).toMatchObject({ queue: 'webhooks', remaining: 2, active: true });

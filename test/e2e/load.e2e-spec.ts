@@ -41,6 +41,18 @@ describe('simulated load', () => {
     expect(fieldsOf(res)).toContain(field);
   });
 
+  it('takes every field as optional: an omitted one is its documented default', async () => {
+    const started = await api.post('/_sim/load', { backlog_jobs: 0, http_503_rate: 1, project_id: sb.project('first') }, token);
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ active: true, backlog_jobs: 0, worker_slowdown: 1, http_503_rate: 1, queue: 'all', project_id: sb.project('first') });
+    expectError(await admin.get(`/rest/v1.0/projects/${sb.project('first')}`), 503, 'system_overloaded');
+
+    const empty = await api.post('/_sim/load', {}, token);
+    expect(empty.status).toBe(200);
+    expect(empty.body).toMatchObject({ active: true, backlog_jobs: 0, worker_slowdown: 1, http_503_rate: 0, project_id: null });
+    expect((await admin.get(`/rest/v1.0/projects/${sb.project('first')}`)).status).toBe(200);
+  });
+
   it('makes an update wait behind a real backlog, named by diagnose, until the backlog drains', async () => {
     const p1 = sb.project();
     const hook = await admin.post(`/rest/v1.0/projects/${p1}/webhooks/hooks`, { namespace: 'load', destination_url: receiver.url });

@@ -89,6 +89,22 @@ describe('the permission engine on real routes', () => {
   });
 
   describe('layer 6: general level', () => {
+    it("lets a superintendent, re-added to a project, read the project's people but not change them (Read Only on Directory)", async () => {
+      const admin = await sb.as('company_admin');
+      const sup = await sb.as('superintendent');
+      const templates = await admin.get(`/rest/v1.0/projects/${p2}/permission_templates`);
+      const supTemplate = templates.body.find((x: { name: string }) => x.name === 'Superintendent');
+      expect((await admin.delete(`/rest/v1.0/projects/${p2}/users/${sb.userId('superintendent')}`)).status).toBe(204);
+      expect((await admin.post(`/rest/v1.0/projects/${p2}/users`, { user_id: sb.userId('superintendent'), permission_template_id: supTemplate.id })).status).toBe(201);
+
+      const people = await sup.get(`/rest/v1.0/projects/${p2}/users`);
+      expect(people.status).toBe(200);
+      expect(people.body.map((u: { id: number }) => u.id)).toEqual(expect.arrayContaining([sb.userId('gc_project_manager'), sb.userId('superintendent')]));
+      const add = await sup.post(`/rest/v1.0/projects/${p2}/users`, { user_id: sb.userId('architect'), permission_template_id: supTemplate.id });
+      expect(add.status).toBe(403);
+      expect(add.body.error).toMatchObject({ code: 'permission_denied', details: { have: { level: 'read_only' } } });
+    });
+
     it('refuses None on the tool with the action, layer, have and need', async () => {
       const sub = await sb.as('subcontractor');
       const res = await sub.get(`/rest/v1.0/projects/${p1}/users`);
@@ -265,12 +281,12 @@ describe('consistency across API processes', () => {
     const inA = a.client().as(token, sb.companyId);
     const adminInB = b.client().as(await sb.token('company_admin'), sb.companyId);
     // Warm process A's caches.
-    for (let i = 0; i < 3; i++) expect((await inA.get(`/rest/v1.0/projects/${p1}/users`)).status).toBe(403);
+    for (let i = 0; i < 3; i++) expect((await inA.get(`/rest/v1.0/projects/${p1}/users`)).status).toBe(200);
 
     const templates = await adminInB.get(`/rest/v1.0/companies/${sb.companyId}/permission_templates?filters[scope]=project`);
     const sup = templates.body.find((x: { name: string }) => x.name === 'Superintendent');
-    expect((await adminInB.patch(`/rest/v1.0/companies/${sb.companyId}/permission_templates/${sup.id}`, { levels: { ...sup.levels, directory: 'read_only' } })).status).toBe(200);
-    expect((await inA.get(`/rest/v1.0/projects/${p1}/users`)).status).toBe(200);
+    expect((await adminInB.patch(`/rest/v1.0/companies/${sb.companyId}/permission_templates/${sup.id}`, { levels: { ...sup.levels, directory: 'none' } })).status).toBe(200);
+    expect((await inA.get(`/rest/v1.0/projects/${p1}/users`)).status).toBe(403);
 
     expect((await adminInB.delete(`/rest/v1.0/projects/${p1}/users/${sb.userId('superintendent')}`)).status).toBe(204);
     const removed = await inA.get(`/rest/v1.0/projects/${p1}/users`);

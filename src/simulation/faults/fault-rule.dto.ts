@@ -15,7 +15,7 @@ export class CreateFaultRuleDto {
   @ApiPropertyOptional({ description: 'http: GET, POST, PATCH or DELETE' }) @IsOptional() @IsIn(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) method?: string;
   @ApiPropertyOptional() @IsOptional() @IdField() project_id?: number;
   @ApiPropertyOptional() @IsOptional() @IdField() user_id?: number;
-  @ApiPropertyOptional({ description: 'The sandbox the rule is for (implied by a sandbox token or project_id)' })
+  @ApiPropertyOptional({ description: 'The sandbox the rule is for (implied by a sandbox token, project_id or user_id)' })
   @IsOptional() @IdField() sandbox_id?: number;
   @ApiProperty({ enum: EFFECTS }) @IsIn(EFFECTS as unknown as string[]) effect!: Effect;
   @ApiPropertyOptional({ description: 'http_error: the status to answer (400–599)' }) @IsOptional() @IsInt() @Min(400) @Max(599) status?: number;

@@ -233,14 +233,9 @@ export class FaultsService {
     if (errors.length) throw AppError.validation(errors, 'Invalid fault rule.');
   }
 
-  /** The company a new rule is for: the sandbox token's, or the named sandbox's or project's. */
+  /** The company a new rule is for: the sandbox token's, or the named sandbox's, project's or user's. */
   private async companyFor(scope: SimScope | undefined, dto: CreateFaultRuleDto): Promise<{ companyId: number; seed: number }> {
-    const target = await this.scopes.target(scope, { sandboxId: dto.sandbox_id, projectId: dto.project_id });
-    if (dto.user_id !== undefined) {
-      const [user] = await this.db.query('SELECT 1 FROM users WHERE id = $1 AND company_id = $2', [dto.user_id, target.companyId]);
-      if (!user) throw AppError.field('user_id', 'is not a user of this sandbox');
-    }
-    return target;
+    return this.scopes.target(scope, { sandboxId: dto.sandbox_id, projectId: dto.project_id, userId: dto.user_id });
   }
 
 }
