@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { WriteTimeSubscriber } from './write-time';
 // Installs the pg type parsers every connection of the app uses.
 import './pg-types';
 
@@ -13,6 +14,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     namingStrategy: new SnakeNamingStrategy(),
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'schema_migrations',
+    subscribers: [WriteTimeSubscriber],
     synchronize: false,
     // Failed queries surface as errors the exception filter logs; TypeORM's own log would print
     // parameters (password hashes among them) and every expected constraint refusal.

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
-import { randomInt } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { permissionEpochKey, randomEpochBase } from './permission-epoch';
 
 /** Bumps an epoch, or starts it at a random base when Redis lost it (old cached epochs can never match again). */
 const BUMP = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
@@ -21,23 +21,26 @@ export class PermissionChanges {
   private readonly logger = new Logger('PermissionChanges');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly clock: SandboxClock,
   ) {}
 
   epochKey(companyId: number): string {
-    return `${this.config.redisPrefix}:permepoch:${companyId}`;
+    return permissionEpochKey(this.config.redisPrefix, companyId);
   }
 
   /** A fresh random base for an epoch Redis does not have. */
   newBase(): number {
-    return randomInt(1, 2 ** 47);
+    return randomEpochBase();
   }
 
-  /** Runs a change in a transaction, marks it in PostgreSQL, and bumps the epoch once it has committed. */
+  /**
+   * Runs a change in a transaction at the sandbox's time, marks it in
+   * PostgreSQL, and bumps the epoch once it has committed.
+   */
   async transaction<T>(companyId: number, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction(async (m) => {
+    const result = await this.clock.transaction(companyId, async (m) => {
       const value = await work(m);
       await m.query('UPDATE companies SET permission_version = permission_version + 1 WHERE id = $1', [companyId]);
       return value;

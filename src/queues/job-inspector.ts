@@ -6,7 +6,7 @@ import type { Job, JobType } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { JobMeta } from './outbox-relay';
-import { OutboxRelay, parseOpenMember } from './outbox-relay';
+import { dueAtOf, OutboxRelay, parseOpenMember } from './outbox-relay';
 import { QUEUE_NAMES, QueueName } from './queue-names';
 import { QueueRegistry } from './queue-registry';
 
@@ -24,6 +24,8 @@ export interface JobView {
   attempts_made: number;
   attempts_max: number;
   delay_ms: number;
+  /** When the job (or its next attempt) is due, in its sandbox's time. */
+  due_at: string | null;
   enqueued_at: string | null;
   processed_at: string | null;
   finished_at: string | null;
@@ -33,6 +35,10 @@ export interface JobView {
 }
 
 const VISIBLE: JobType[] = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'failed', 'completed'];
+
+function dueAtIso(job: Job): string | null {
+  return (job.data as { _meta?: JobMeta })?._meta ? new Date(dueAtOf(job)).toISOString() : null;
+}
 
 function matches(scope: JobScope, data: { companyId?: number; projectId?: number | null }): boolean {
   if (scope.companyId !== null && data.companyId !== scope.companyId) return false;
@@ -67,6 +73,7 @@ export class JobInspector {
       attempts_made: 0,
       attempts_max: 0,
       delay_ms: 0,
+      due_at: null,
       enqueued_at: o.created_at.toISOString(),
       processed_at: null,
       finished_at: null,
@@ -90,6 +97,7 @@ export class JobInspector {
             attempts_made: job.attemptsMade,
             attempts_max: job.opts.attempts ?? 1,
             delay_ms: _meta?.delayMs ?? job.opts.delay ?? 0,
+            due_at: dueAtIso(job),
             enqueued_at: new Date(job.timestamp).toISOString(),
             processed_at: job.processedOn ? new Date(job.processedOn).toISOString() : null,
             finished_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
@@ -145,6 +153,7 @@ export class JobInspector {
           attempts_made: job.attemptsMade,
           attempts_max: job.opts.attempts ?? 1,
           delay_ms: job.opts.delay ?? 0,
+          due_at: dueAtIso(job),
           enqueued_at: new Date(job.timestamp).toISOString(),
           processed_at: job.processedOn ? new Date(job.processedOn).toISOString() : null,
           finished_at: null,

@@ -1,11 +1,19 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
+import { clockNow, realTimeFor, SandboxClock } from '../sandboxes/sandbox-clock';
 import { JobHooks } from './job-hooks';
 import { JobProcessors } from './job-processors';
-import type { JobMeta } from './outbox-relay';
+import { dueAtOf, JobMeta } from './outbox-relay';
 import { QUEUE_NAMES } from './queue-names';
+
+/**
+ * A job that comes up less than this before its due time in sandbox time runs
+ * anyway (clock jitter, and the instant profile's millisecond retries); one due
+ * later waits (its sandbox clock is frozen, or behind its real timer).
+ */
+export const HOLD_TOLERANCE_MS = 100;
 
 /** Exponential backoff from the job's base delay, capped (API.md: webhooks 1 s … 1 h). */
 export function simBackoff(attemptsMade: number, type: string | undefined, _err: Error | undefined, job: MinimalJob | undefined): number {
@@ -29,6 +37,7 @@ export class JobWorkers implements OnApplicationShutdown {
     private readonly config: AppConfig,
     private readonly processors: JobProcessors,
     private readonly hooks: JobHooks,
+    private readonly clock: SandboxClock,
   ) {}
 
   get running(): boolean {
@@ -40,7 +49,7 @@ export class JobWorkers implements OnApplicationShutdown {
     this.processors.assertComplete();
     this.workers = QUEUE_NAMES.map(
       (queue) =>
-        new Worker(queue, (job) => this.run(job), {
+        new Worker(queue, (job, token) => this.run(job, token), {
           connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
           prefix: this.config.redisPrefix,
           concurrency,
@@ -57,12 +66,44 @@ export class JobWorkers implements OnApplicationShutdown {
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
-  private async run(job: Job): Promise<unknown> {
+  private async run(job: Job, token: string | undefined): Promise<unknown> {
     const processor = this.processors.get(job.name);
     if (!processor) throw new UnrecoverableError(`no processor for job ${job.name}`);
-    const verdict = await this.hooks.before(job);
-    if (!verdict.run) return verdict.result;
-    return processor(job.data, job);
+    if (await this.heldBack(job, token)) throw new DelayedError();
+    try {
+      const verdict = await this.hooks.before(job);
+      if (!verdict.run) return verdict.result;
+      return await processor(job.data, job);
+    } catch (err) {
+      await this.scheduleRetry(job, err as Error);
+      throw err;
+    }
+  }
+
+  /**
+   * Jobs are due in their sandbox's time. One that comes up before that (its
+   * sandbox clock is frozen) goes back to wait, without using an attempt,
+   * until the clock gets there; advancing the clock runs it.
+   */
+  private async heldBack(job: Job, token: string | undefined): Promise<boolean> {
+    const companyId = (job.data as { companyId?: unknown }).companyId;
+    if (typeof companyId !== 'number' || !token || (job.data as { _meta?: JobMeta })._meta === undefined) return false;
+    const state = await this.clock.state(companyId);
+    const dueAt = dueAtOf(job);
+    if (dueAt - clockNow(state) <= HOLD_TOLERANCE_MS) return false;
+    await job.moveToDelayed(realTimeFor(state, dueAt), token);
+    return true;
+  }
+
+  /** A failed attempt that BullMQ will retry: its next attempt is due after its backoff in sandbox time. */
+  private async scheduleRetry(job: Job, err: Error): Promise<void> {
+    const meta = (job.data as { _meta?: JobMeta })._meta;
+    const companyId = (job.data as { companyId?: unknown }).companyId;
+    if (!meta || typeof companyId !== 'number' || err instanceof DelayedError) return;
+    if (err.name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return;
+    const now = (await this.clock.now(companyId)).getTime();
+    const dueAt = now + simBackoff(job.attemptsMade + 1, 'sim', err, job);
+    await job.updateData({ ...job.data, _meta: { ...meta, dueAt } }).catch((e: Error) => this.logger.warn(`${job.name} ${job.id}: retry time not recorded: ${e.message}`));
   }
 
   /** After the last attempt, the feature records the failure where its users look (never retried from here). */

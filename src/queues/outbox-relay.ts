@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
 import { JobName, JOB_SPECS } from './job-types';
 import { OUTBOX_CHANNEL } from './jobs.service';
@@ -26,8 +27,21 @@ interface OutboxRow {
 export interface JobMeta {
   outboxId: number;
   backoffCapMs: number;
+  /** Sandbox time (epoch ms) when the job was queued. */
   enqueuedAt: number;
   delayMs: number;
+  /**
+   * Sandbox time (epoch ms) when the job is due: when it was queued plus its
+   * delay, and after a failure, when it failed plus its backoff. Advancing the
+   * sandbox clock runs the jobs whose due time it passes.
+   */
+  dueAt?: number;
+}
+
+/** A job's due time in its sandbox's time (a job queued before sandbox clocks: BullMQ's real due time). */
+export function dueAtOf(job: { data: unknown; timestamp: number; delay?: number; opts: { delay?: number } }): number {
+  const meta = (job.data as { _meta?: JobMeta } | undefined)?._meta;
+  return meta?.dueAt ?? job.timestamp + (job.delay ?? job.opts.delay ?? 0);
 }
 
 const BATCH = 1000;
@@ -57,13 +71,15 @@ export class OutboxRelay implements OnApplicationShutdown {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  private lastWarning = 0;
+  /** When the last warning was logged (monotonic ms), so that a failing relay logs every 10 s at most. */
+  private lastWarning = -Infinity;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: QueueRegistry,
     private readonly config: AppConfig,
+    private readonly clock: SandboxClock,
   ) {}
 
   async start(): Promise<void> {
@@ -114,7 +130,10 @@ export class OutboxRelay implements OnApplicationShutdown {
             WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         );
         if (rows.length === 0) return 0;
-        const settings = await this.settingsOf(m.query.bind(m), [...new Set(rows.map((r) => r.company_id))]);
+        const companies = [...new Set(rows.map((r) => r.company_id))];
+        const settings = await this.settingsOf(m.query.bind(m), companies);
+        // Each job is due in its sandbox's time: now there plus its delay.
+        const nows = new Map(await Promise.all(companies.map(async (c) => [c, (await this.clock.now(c)).getTime()] as const)));
         const byQueue = new Map<QueueName, Parameters<ReturnType<QueueRegistry['get']>['addBulk']>[0]>();
         // One INCRBY per (sandbox, queue) reserves the sequence numbers of the whole batch, in outbox order.
         const streams = new Map<string, { key: string; count: number; next: number }>();
@@ -134,11 +153,13 @@ export class OutboxRelay implements OnApplicationShutdown {
           const delay = sampleDelay(latencyOf(s, row.queue), s.seed, row.queue, n);
           const spec = JOB_SPECS[row.name];
           const backoff = backoffFor(s, spec.backoff);
+          const now = nows.get(row.company_id)!;
           const meta: JobMeta = {
             outboxId: Number(row.id),
             backoffCapMs: backoff.capMs,
-            enqueuedAt: Date.now(),
+            enqueuedAt: now,
             delayMs: delay,
+            dueAt: now + delay,
           };
           const list = byQueue.get(row.queue) ?? [];
           list.push({
@@ -160,7 +181,10 @@ export class OutboxRelay implements OnApplicationShutdown {
         const open = this.redis.multi();
         for (const row of rows) open.sadd(this.openKey(row.company_id), openMember(row.project_id, row.queue, `ob-${row.id}`));
         await open.exec();
-        await m.query(`UPDATE outbox SET relayed_at = now(), job_id = 'ob-' || id WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        await m.query(
+          `UPDATE outbox o SET relayed_at = v.at, job_id = 'ob-' || o.id FROM unnest($1::bigint[], $2::timestamptz[]) AS v(id, at) WHERE o.id = v.id`,
+          [rows.map((r) => r.id), rows.map((r) => new Date(nows.get(r.company_id)!))],
+        );
         return rows.length;
       });
       if (moved < BATCH) return;
@@ -193,8 +217,8 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   private warn(message: string): void {
-    if (Date.now() - this.lastWarning < 10_000) return;
-    this.lastWarning = Date.now();
+    if (performance.now() - this.lastWarning < 10_000) return;
+    this.lastWarning = performance.now();
     this.logger.warn(message);
   }
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JobHooks } from './job-hooks';
+import { JobClock } from './job-clock';
 import { JobInspector } from './job-inspector';
 import { JobProcessors } from './job-processors';
 import { JobWorkers } from './job-workers';
@@ -11,9 +12,9 @@ import { SimJobsController } from './sim-jobs.controller';
 
 @Global()
 @Module({
-  providers: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector, JobFailedCause, QueueCauses],
+  providers: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector, JobClock, JobFailedCause, QueueCauses],
   controllers: [SimJobsController],
-  exports: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector],
+  exports: [QueueRegistry, Jobs, OutboxRelay, JobProcessors, JobHooks, JobWorkers, JobInspector, JobClock],
 })
 export class QueuesModule {}
 
