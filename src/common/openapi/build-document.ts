@@ -62,7 +62,8 @@ function impliedErrors(path: string, method: Method, access: RouteAccess | undef
     codes.push('unauthenticated', 'session_expired', 'account_inactive', 'system_overloaded');
     if (rest) codes.push('rate_limited');
   }
-  if (kind === 'company_member' || kind === 'project_member' || kind === 'action') codes.push('company_header_missing', 'not_in_company');
+  // the company header is missing (company_header_missing), not an id (invalid_request), or names another company
+  if (kind === 'company_member' || kind === 'project_member' || kind === 'action') codes.push('company_header_missing', 'invalid_request', 'not_in_company');
   const onProject = kind === 'project_member' || (access?.kind === 'action' && access.projectFrom !== null);
   if (onProject) codes.push('not_project_member', 'not_found');
   if (access?.kind === 'action') {
