@@ -12,7 +12,7 @@ import { OAUTH_JSON_ROUTES } from '../errors/oauth-errors';
 import { DEFAULT_PER_PAGE, type FilterKind, type ListSpec, MAX_PER_PAGE } from '../pagination/list-query';
 import { API_DOC, type DocAnswer, type DocOptions, type DocQueryParam } from './doc.decorator';
 import { exampleOf } from './examples';
-import { ALL_ERROR_CODES, ErrorBody, OAuthErrorBody } from './schema';
+import { ALL_ERROR_CODES, ErrorBody, Named, OAuthErrorBody, Obj } from './schema';
 
 type Json = Record<string, any>;
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -46,6 +46,22 @@ const STRING_PARAMS: Record<string, DocQueryParam> = {
 };
 
 const header = (description: string, schema: Json = { type: 'string' }): Json => ({ description, schema });
+
+/** An `X-Device-Id` as the devices module accepts it (anything else answers 422). */
+const DEVICE_KEY = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', maxLength: 128, example: 'tablet-1' });
+
+/** What a write under /rest answers from an offline device (`X-Device-Id`): kept on the device, applied when it is back online. */
+const QueuedOffline = Named(
+  'QueuedOfflineWrite',
+  Obj({
+    queued: Type.Boolean({ enum: [true] } as object),
+    device_id: DEVICE_KEY,
+    write_id: Type.Integer({ minimum: 1 }),
+    position: Type.Integer({ minimum: 1, description: "The write's place in the device's queue" }),
+    message: Type.String(),
+  }),
+);
+const WRITE_METHODS: readonly Method[] = ['post', 'patch', 'put', 'delete'];
 const RATE_HEADERS: Json = {
   'X-Rate-Limit-Limit': header('Requests allowed per hour for this token', { type: 'integer' }),
   'X-Rate-Limit-Remaining': header('Requests left in this hour', { type: 'integer' }),
@@ -60,9 +76,11 @@ function impliedErrors(path: string, method: Method, access: RouteAccess | undef
   const kind = access?.kind;
   if (kind && kind !== 'public' && kind !== 'sim_control') {
     codes.push('unauthenticated', 'session_expired', 'account_inactive', 'system_overloaded');
-    if (rest) codes.push('rate_limited');
+    // a malformed X-Device-Id answers 422 on any route under /rest
+    if (rest) codes.push('rate_limited', 'validation_failed');
   }
-  if (kind === 'company_member' || kind === 'project_member' || kind === 'action') codes.push('company_header_missing', 'not_in_company');
+  // the company header is missing (company_header_missing), not an id (invalid_request), or names another company
+  if (kind === 'company_member' || kind === 'project_member' || kind === 'action') codes.push('company_header_missing', 'invalid_request', 'not_in_company');
   const onProject = kind === 'project_member' || (access?.kind === 'action' && access.projectFrom !== null);
   if (onProject) codes.push('not_project_member', 'not_found');
   if (access?.kind === 'action') {
@@ -276,7 +294,7 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
       }
       for (const h of given) params.push({ ...h, schema: { type: 'integer', minimum: 1 }, example: 7 });
       if (path.startsWith('/rest/')) {
-        params.push(param('X-Device-Id', 'header', { schema: Type.String({ maxLength: 64 }), description: 'Act as this device: reads as of its last sync; offline writes are queued (202)' }));
+        params.push(param('X-Device-Id', 'header', { schema: DEVICE_KEY, description: 'Act as this device: reads as of its last sync; offline writes are queued (202)' }));
       }
       if (method === 'post' && path.startsWith('/rest/')) {
         params.push(param('Idempotency-Key', 'header', { schema: Type.String({ maxLength: 255 }), description: 'Replays the first answer for the same key and body within 24 h' }));
@@ -297,7 +315,16 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
       // answers
       const responses: Json = {};
       if (doc) {
-        for (const [i, answer] of [doc.ok, ...(doc.also ?? [])].entries()) {
+        const offline: DocAnswer[] =
+          path.startsWith('/rest/') && WRITE_METHODS.includes(method) && access?.kind !== 'public' && !doc.also?.some((a) => a.status === 202)
+            ? [{
+                status: 202,
+                description: 'Queued on an offline device (`X-Device-Id`): nothing is written until the device is back online, when the write is applied with its permission checks',
+                schema: QueuedOffline,
+                headers: { 'X-Queued-Offline': { description: '`true`' }, 'X-Synced-At': { description: "The device's last sync (ISO 8601)" } },
+              }]
+            : [];
+        for (const [i, answer] of [doc.ok, ...(doc.also ?? []), ...offline].entries()) {
           const status = defaultStatus(method, answer);
           const list = i === 0 && doc.list !== undefined;
           const headers: Json = { ...REQUEST_ID_HEADER, ...(path.startsWith('/rest/') ? RATE_HEADERS : {}) };
