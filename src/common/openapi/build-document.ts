@@ -184,7 +184,7 @@ function defaultStatus(method: Method, answer: DocAnswer): number {
 
 function content(answer: DocAnswer, list: boolean): Json | undefined {
   if (answer.media === 'text/html' || answer.media === 'text/plain') return { [answer.media]: { schema: { type: 'string' } } };
-  if (answer.media === 'binary') return { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
+  if (answer.media === 'binary') return Object.fromEntries((answer.types ?? ['application/octet-stream']).map((t) => [t, { schema: { type: 'string', format: 'binary' } }]));
   if (!answer.schema) return undefined;
   const schema = list ? { type: 'array', items: answer.schema } : answer.schema;
   return { 'application/json': { schema } };
@@ -310,6 +310,21 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
       if (doc?.body) {
         const media = doc.body.media ?? ['application/json'];
         op.requestBody = { required: doc.body.required ?? true, content: Object.fromEntries(media.map((m) => [m, { schema: doc.body!.schema }])) };
+      }
+      const formRef: string | undefined = op.requestBody?.content?.['multipart/form-data']?.schema?.$ref;
+      if (doc?.form && formRef) {
+        const dto = formRef.replace('#/components/schemas/', '');
+        const fields: Json = schemas[dto].properties ?? {};
+        schemas[`${dto}Form`] = {
+          ...schemas[dto],
+          description: `The fields of \`${dto}\` as text parts (a value that is not a string as JSON; a list also as repeated \`name[]\` parts), and files`,
+          properties: { ...fields, ...doc.form.properties },
+        };
+        const json = Object.keys(fields).filter((k) => fields[k].type !== 'string');
+        op.requestBody.content['multipart/form-data'] = {
+          schema: { $ref: `#/components/schemas/${dto}Form` },
+          ...(json.length ? { encoding: Object.fromEntries(json.map((k) => [k, { contentType: 'application/json' }])) } : {}),
+        };
       }
 
       // answers

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors/error-codes';
 import type { ListSpec } from '../pagination/list-query';
 
@@ -14,6 +14,8 @@ export interface DocAnswer {
   schema?: TSchema;
   /** A body that is not JSON. */
   media?: 'text/html' | 'text/plain' | 'binary';
+  /** For `binary`: the content types it may answer (default `application/octet-stream`). */
+  types?: string[];
   /** Response headers beyond those every answer of its kind has. */
   headers?: Record<string, { description: string; schema?: TSchema }>;
 }
@@ -44,6 +46,12 @@ export interface DocOptions {
   errors?: ErrorCode[];
   /** The request body, when it is not a validated DTO class (which describes itself). */
   body?: { schema: TSchema; required?: boolean; media?: string[] };
+  /**
+   * For a route that takes its DTO as JSON or as `multipart/form-data`: the
+   * parts the form has beside the DTO's fields (its files). The form's schema
+   * is the DTO's fields (a non-string one as a JSON part) with these.
+   */
+  form?: TObject;
 }
 
 /**

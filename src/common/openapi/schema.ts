@@ -19,10 +19,12 @@ export function Obj<T extends TProperties>(properties: T, options: { description
 /** OpenAPI 3.0 spells "or null" as `nullable: true` beside the type. */
 export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
   if (schema.$ref !== undefined || schema.$id !== undefined) {
-    // a reference cannot carry `nullable` in 3.0: wrap it
-    return Type.Unsafe<Static<T> | null>({ nullable: true, allOf: [schema] });
+    // a reference cannot carry `nullable` in 3.0, and `nullable` beside `allOf` (no `type`) is refused by
+    // validators (Ajv) and lets null through to the referenced schema: the reference, or a branch that is only null
+    return Type.Unsafe<Static<T> | null>({ anyOf: [schema, { type: 'object', nullable: true, enum: [null], additionalProperties: false }] });
   }
-  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+  // OpenAPI 3.0.3: with `enum`, null is allowed only when the enum lists it
+  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true, ...(Array.isArray(schema.enum) ? { enum: [...(schema.enum as unknown[]), null] } : {}) });
 }
 
 /**
