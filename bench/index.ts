@@ -7,6 +7,7 @@ import { guardBench } from './guard.bench';
 import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
 import { rfiListBench } from './rfis.bench';
+import { serializeBench } from './serialize.bench';
 import { freshDatabase } from './support';
 
 /** `npm run bench`: every benchmark, each a ratio against a baseline measured in this same run. */
@@ -59,6 +60,11 @@ async function main(): Promise<void> {
   if (want('rfis')) {
     const pmUser = (sb as unknown as { personas: { key: string; user_id: number }[] }).personas.find((p) => p.key === 'gc_project_manager')!.user_id;
     out.push(...(await rfiListBench(app, base, sb.company_id, sb.projects[1].id, pmUser, login.access_token, seconds)), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('serialize')) {
+    out.push(...(await serializeBench(base, sb.company_id, sb.projects[want('rfis') ? 1 : 0].id, login.access_token, seconds)), '');
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   }

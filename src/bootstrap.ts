@@ -2,7 +2,8 @@ import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyMultipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { buildDocument } from './common/openapi/build-document';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as qs from 'qs';
@@ -13,7 +14,6 @@ import { AppError } from './common/errors';
 import { AppConfig } from './config/app-config';
 import { Metrics } from './observability/metrics';
 import { ItemPolicyRegistry } from './permissions/item-policy';
-import { ACTIONS } from './permissions/matrix/action-matrix';
 import { assertRoutesGuarded } from './permissions/route-inventory';
 import { OutboxRelay } from './queues/outbox-relay';
 import { installQueueBoard } from './queues/queue-board';
@@ -102,18 +102,9 @@ function installHooks(fastify: FastifyInstance, metrics: Metrics): void {
 }
 
 function installDocs(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('sitesim')
-      .setDescription(
-        'A simulated construction-collaboration backend: the platform-shaped REST API (`/rest/v1.0`), with layered permissions ' +
-          `enforced per action (${ACTIONS.length} actions; each operation names its action and who may perform it), and the simulator controls (\`/_sim\`).`,
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const { document, problems } = buildDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
-  new Logger('Docs').debug(`documented ${Object.keys(document.paths).length} paths`);
+  const logger = new Logger('Docs');
+  logger.debug(`documented ${Object.keys(document.paths).length} paths`);
+  if (problems.undocumented.length) logger.warn(`${problems.undocumented.length} operations have no contract (@Doc): ${problems.undocumented.slice(0, 5).join('; ')}…`);
 }

@@ -5,7 +5,9 @@ import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { companyOf } from '../common/http/request-helpers';
 import { Page, parseListQuery } from '../common/pagination';
+import { Doc } from '../common/openapi/doc.decorator';
 import { Can } from '../permissions/route-access';
+import { AuditEvent as AuditEventSchema } from './audit.schemas';
 import { AuditEvent } from './audit-event.entity';
 
 const AUDIT_LIST = {
@@ -22,6 +24,13 @@ export class AuditController {
   /** Denials, directory changes and sign-in locks, newest first. */
   @Get()
   @Can('company_admin.view_audit_log')
+  @Doc({
+    summary: "List the company's audit events",
+    description: 'Permission denials, directory and template changes, app changes and sign-in locks, newest first (`sort=-id`); filter by `kind`, `action`, `user_id` (who acted) or `project_id`.',
+    list: AUDIT_LIST,
+    ok: { description: 'A page of audit events', schema: AuditEventSchema },
+    errors: ['validation_failed'],
+  })
   async list(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Page<Record<string, unknown>>> {
     const q = parseListQuery(query, AUDIT_LIST);
     const qb = this.db.getRepository(AuditEvent).createQueryBuilder('e').where('e.companyId = :cid', { cid: companyOf(req) });

@@ -1,11 +1,16 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors';
 import { Authenticated, Public } from '../permissions/route-access';
 import { AuthorizeFormDto, RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
 import { errorPage, loginPage } from './login-page';
 import { OAuthService, TokenAnswer } from './oauth.service';
+import { Doc } from '../common/openapi/doc.decorator';
+import { Enum, Str } from '../common/openapi/schema';
+import { AuthorizeForm, Empty, RevokeRequest, TokenAnswer as TokenAnswerSchema, TokenInfo, TokenRequest } from './auth.schemas';
+
+const FORM = ['application/json', 'application/x-www-form-urlencoded'];
 
 @ApiTags('OAuth')
 @Controller('oauth')
@@ -14,6 +19,18 @@ export class OAuthController {
 
   @Get('authorize')
   @Public('the OAuth sign-in form')
+  @Doc({
+    summary: 'Show the OAuth sign-in form',
+    description: 'A small HTML form where a persona signs in (email and password) for an app; its submission redirects to the registered `redirect_uri`.',
+    query: {
+      response_type: { schema: Enum(['code', 'token']), required: true, description: '`code` (authorization-code flow) or `token` (implicit flow)' },
+      client_id: { schema: Str({ maxLength: 128 }), required: true, description: "The app's client_id" },
+      redirect_uri: { schema: Str({ maxLength: 2048 }), description: 'One of the app’s registered redirect URIs (default: its first)' },
+      state: { schema: Str({ maxLength: 512 }), description: 'Echoed on the redirect' },
+    },
+    ok: { description: 'The sign-in form', media: 'text/html' },
+    also: [{ status: 400, description: 'An HTML page naming what is wrong (unknown client, unregistered redirect_uri, bad response_type); nothing is redirected', media: 'text/html' }],
+  })
   async authorizeForm(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const str = (k: string): string | undefined => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
     const responseType = str('response_type');
@@ -40,7 +57,17 @@ export class OAuthController {
 
   @Post('authorize')
   @Public('the OAuth sign-in form submission')
-  @ApiExcludeEndpoint()
+  @Doc({
+    summary: 'Submit the OAuth sign-in form',
+    description: 'Signs the persona in for the app and redirects to the `redirect_uri` with `code` (and `state`) in the query, or for `token` the access token in the fragment. A wrong password answers the form again with the error.',
+    body: { schema: AuthorizeForm, media: ['application/x-www-form-urlencoded'] },
+    ok: { status: 302, description: 'Redirect to the app', headers: { Location: { description: 'The redirect_uri with code and state, or with the token in the fragment' } } },
+    also: [
+      { status: 400, description: 'An HTML page naming what is wrong with the client or redirect_uri', media: 'text/html' },
+      { status: 401, description: 'The form again, with the error (wrong email or password)', media: 'text/html' },
+      { status: 423, description: 'The form again: the account is locked', media: 'text/html' },
+    ],
+  })
   async authorize(@Body() form: AuthorizeFormDto, @Res() reply: FastifyReply): Promise<void> {
     let app;
     let redirect: string;
@@ -84,6 +111,14 @@ export class OAuthController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @Public('the OAuth token endpoint authenticates its callers itself')
+  @Doc({
+    summary: 'Get an access token (any grant)',
+    description:
+      'RFC 6749 token endpoint, JSON or form body: `password`, `authorization_code`, `client_credentials` (service accounts) and `refresh_token` (rotated on use; the new pair belongs to the client that refreshed). Answers carry `Cache-Control: no-store`.',
+    body: { schema: TokenRequest, media: FORM },
+    ok: { status: 200, description: 'A Bearer token pair', schema: TokenAnswerSchema, headers: { 'Cache-Control': { description: '`no-store`' }, Pragma: { description: '`no-cache`' } } },
+    errors: ['invalid_credentials', 'account_locked', 'account_inactive'],
+  })
   async token(@Body() body: TokenRequestDto): Promise<TokenAnswer> {
     switch (body.grant_type) {
       case 'password':
@@ -101,6 +136,7 @@ export class OAuthController {
 
   @Get('token/info')
   @Authenticated()
+  @Doc({ summary: 'Describe the access token in use', ok: { description: 'Who the token acts for, its app and how long it lives', schema: TokenInfo } })
   info(@Req() request: FastifyRequest): Record<string, unknown> {
     const auth = request.auth!;
     return {
@@ -115,6 +151,13 @@ export class OAuthController {
   @Post('revoke')
   @HttpCode(200)
   @Public('RFC 7009 revocation: holding the token is the proof')
+  @Doc({
+    summary: 'Revoke an access or refresh token',
+    description: 'RFC 7009: revoking one of a pair ends both; an unknown token is not an error. With client credentials, a client may revoke only its own tokens.',
+    body: { schema: RevokeRequest, media: FORM },
+    ok: { status: 200, description: '`{}`; the token stops working on the next request', schema: Empty },
+    errors: ['invalid_credentials'],
+  })
   async revoke(@Body() body: RevokeRequestDto): Promise<Record<string, never>> {
     const app = body.client_id || body.client_secret ? await this.oauth.authenticateClient(body.client_id, body.client_secret) : null;
     await this.oauth.revoke(body.token, app);

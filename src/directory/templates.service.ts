@@ -24,9 +24,9 @@ export interface NewTemplate {
   name: string;
   scope: TemplateScope;
   projectId: number | null;
-  assignable?: boolean;
+  assignable?: boolean | null;
   levels: Record<string, string>;
-  granular?: string[];
+  granular?: string[] | null;
 }
 
 const USAGE_SQL = `

@@ -64,7 +64,7 @@ export class UsersService {
   async create(companyId: number, dto: CreateUserDto, actor: Actor): Promise<Record<string, unknown>> {
     const passwordHash = dto.password ? await hashSecret(dto.password) : null;
     const user = await this.db.transaction(async (m) => {
-      await this.checkRefs(m, companyId, dto.vendor_id, dto.permission_template_id);
+      await this.checkRefs(m, companyId, dto.vendor_id ?? undefined, dto.permission_template_id ?? undefined);
       try {
         const created = await m.save(
           m.create(User, {
@@ -92,7 +92,7 @@ export class UsersService {
     const passwordHash = dto.password ? await hashSecret(dto.password) : undefined;
     await this.changes.transaction(companyId, async (m) => {
       const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', expected);
-      await this.checkRefs(m, companyId, dto.vendor_id ?? undefined, dto.permission_template_id);
+      await this.checkRefs(m, companyId, dto.vendor_id ?? undefined, dto.permission_template_id ?? undefined);
       const changes: Partial<User> = {
         ...(dto.name !== undefined && { name: dto.name }),
         ...(dto.email !== undefined && { email: dto.email.toLowerCase() }),

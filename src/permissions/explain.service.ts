@@ -93,7 +93,9 @@ export class ExplainService {
         description: describeRule(action),
         level: rule.level,
         granular: rule.granular ?? [],
-        item_roles: rule.roles ?? null,
+        item_roles: rule.roles
+          ? { any: rule.roles.any, min_level: rule.roles.minLevel, also_needs: rule.roles.alsoNeeds ?? null, only_when: rule.roles.onlyWhen ?? null }
+          : null,
         any_member: rule.anyMember ?? false,
       },
       held: {

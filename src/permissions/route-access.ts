@@ -1,8 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
 import { Action, ruleOf } from './matrix/action-matrix';
 import { isCompanyTool } from './resolver';
-import { describeRule } from './describe-rule';
 
 /**
  * How a route is protected. Every route declares exactly one of these; a test
@@ -53,12 +52,10 @@ export interface CanOptions {
 
 /** The matrix action this route performs; the permission guard decides. */
 export function Can(action: Action, options: CanOptions = {}): MethodDecorator {
-  const rule = ruleOf(action);
-  const projectFrom = isCompanyTool(rule.tool) ? null : (options.projectFrom ?? 'param');
+  const projectFrom = isCompanyTool(ruleOf(action).tool) ? null : (options.projectFrom ?? 'param');
   return applyDecorators(
     SetMetadata(ROUTE_ACCESS, { kind: 'action', action, projectFrom, item: options.item } satisfies RouteAccess),
     ApiBearerAuth(),
     companyHeader,
-    ApiOperation({ description: `Action \`${action}\`: ${describeRule(action)}` }),
   );
 }

@@ -90,7 +90,11 @@ export class ProjectsService {
       if (dto.project_number !== undefined) p.projectNumber = dto.project_number;
       if (dto.address !== undefined) p.address = dto.address;
       if (dto.active !== undefined) p.active = dto.active;
-      if (dto.rfi_due_days !== undefined) p.settings = { ...p.settings, rfi_due_days: dto.rfi_due_days };
+      if (dto.rfi_due_days !== undefined) {
+        // null restores the default
+        const { rfi_due_days: _old, ...rest } = p.settings;
+        p.settings = dto.rfi_due_days === null ? rest : { ...rest, rfi_due_days: dto.rfi_due_days };
+      }
       p.version += 1;
       await m.save(p);
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'project_updated', detail: {}, requestId: actor.requestId }, m);

@@ -276,7 +276,7 @@ export class RfisService implements OnModuleInit {
   }
 
   /** The manager, assignees, distribution and received-from must be active members of the project. */
-  private checkMembers(m: EntityManager, projectId: number, dto: Pick<CreateRfiDto, 'rfi_manager_id' | 'assignee_ids' | 'distribution_ids' | 'received_from_id'>): Promise<void> {
+  private checkMembers(m: EntityManager, projectId: number, dto: Pick<CreateRfiDto, 'assignee_ids' | 'distribution_ids' | 'received_from_id'> & { rfi_manager_id?: number | null }): Promise<void> {
     return assertActiveMembers(m, projectId, [
       ['rfi_manager_id', dto.rfi_manager_id ? [dto.rfi_manager_id] : []],
       ['assignee_ids', dto.assignee_ids ?? []],

@@ -78,8 +78,9 @@ export class SandboxesService {
     return this.view(id, null);
   }
 
-  async list(): Promise<Record<string, unknown>[]> {
-    const rows = await this.db.getRepository(Sandbox).find({ order: { id: 'ASC' } });
+  /** Every sandbox, or only the one given (what a sandbox token may see). */
+  async list(only?: number): Promise<Record<string, unknown>[]> {
+    const rows = await this.db.getRepository(Sandbox).find({ where: only === undefined ? {} : { id: only }, order: { id: 'ASC' } });
     return rows.map((s) => ({ id: s.id, name: s.name, template: s.template, company_id: s.companyId, created_at: s.createdAt.toISOString() }));
   }
 
@@ -237,8 +238,8 @@ export class SandboxesService {
         name: user?.name ?? null,
         email: user?.email ?? null,
         password: sandbox.personaPassword,
-        template: membership?.templateId ? templateName.get(membership.templateId) : (user?.companyTemplateId ? templateName.get(user.companyTemplateId) : null),
-        company_template: user?.companyTemplateId ? templateName.get(user.companyTemplateId) : null,
+        template: (membership?.templateId ? templateName.get(membership.templateId) : user?.companyTemplateId ? templateName.get(user.companyTemplateId) : null) ?? null,
+        company_template: (user?.companyTemplateId ? templateName.get(user.companyTemplateId) : null) ?? null,
         description: PERSONAS.find((p) => p.key === key)?.jobTitle ?? null,
       };
     });

@@ -151,3 +151,9 @@ export function unsafeNameReason(name: string): string | null {
   if (RESERVED.test(name)) return 'the file name is a reserved device name';
   return null;
 }
+
+/** The MIME types a file of this kind is kept (and served) as: one per accepted extension, as `checkType` answers it. */
+export function contentTypesOf(kind: UploadKind): string[] {
+  const mimeOf = (family: string): string => (family === 'text' ? 'text/plain' : SIGNATURES.find((s) => s.family === family)!.mime);
+  return [...new Set(Object.entries(EXTENSIONS[kind]).map(([ext, family]) => OFFICE_MIME[ext] ?? mimeOf(family)))];
+}

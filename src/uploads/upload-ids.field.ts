@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional } from 'class-validator';
-import { IdField } from '../directory/dto/common-fields';
+import { IdField, MAX_ID } from '../directory/dto/common-fields';
 
 /** Most files one request attaches. */
 export const MAX_ATTACH = 50;
@@ -10,7 +10,11 @@ export const MAX_ATTACH = 50;
 export function UploadIdsField(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
-      type: [Number],
+      type: 'integer',
+      isArray: true,
+      minimum: 1,
+      maximum: MAX_ID,
+      maxItems: MAX_ATTACH,
       description: 'Ids of your own uploads (POST .../uploads) to attach; they join the attachments the item has. Others see each one once it is processed.',
     }),
     IsOptional(),

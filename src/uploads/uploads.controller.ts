@@ -1,12 +1,15 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, projectOf } from '../common/http/request-helpers';
 import { underBothVersions } from '../common/http/versioned-paths';
+import { Doc } from '../common/openapi/doc.decorator';
+import { Str, Type } from '../common/openapi/schema';
 import { IdPipe } from '../common/validation/id.pipe';
 import { ProjectMember } from '../permissions/route-access';
 import { ReadsMultipart } from './multipart-form';
 import { UploadsService } from './uploads.service';
+import { ATTACHMENT_TYPES, Upload, UPLOAD_ERRORS, UploadForm } from './uploads.schemas';
 
 type Json = Record<string, unknown>;
 
@@ -18,11 +21,15 @@ export class UploadsController {
   @Post()
   @ProjectMember()
   @ReadsMultipart()
-  @ApiOperation({
+  @Doc({
+    summary: 'Upload a file to attach later',
     description:
-      'Any active project member. One file, in the multipart part `file` (or `attachments[]`). Answers 201 with `processing_status: queued`; ' +
-      'a job makes it `ready` (or `failed`). Attach it with `upload_ids` on an RFI, reply or submittal. Refusals: 422 `empty_file`, ' +
-      '413 `file_too_large`, 415 `unsupported_file_type` (by content, not name), 422 `unsafe_file_name`, 429 `too_many_uploads`, 408 `upload_interrupted`.',
+      'One file, in the multipart part `file` (or `attachments[]`). Answers 201 with `processing_status: queued`; a job makes it `ready` (or `failed`). ' +
+      'Attach it with `upload_ids` on an RFI, reply or submittal. Refusals: 422 `empty_file`, 413 `file_too_large`, 415 `unsupported_file_type` ' +
+      '(by content, not name), 422 `unsafe_file_name`, 429 `too_many_uploads`, 408 `upload_interrupted`; a body that is not multipart answers 400.',
+    body: { schema: UploadForm, media: ['multipart/form-data'] },
+    ok: { description: 'The stored file, queued for processing', schema: Upload },
+    errors: UPLOAD_ERRORS,
   })
   create(@Req() req: FastifyRequest): Promise<Json> {
     return this.uploads.create(req, projectOf(req), actorOf(req));
@@ -30,13 +37,33 @@ export class UploadsController {
 
   @Get(':upload_id')
   @ProjectMember()
+  @Doc({
+    summary: 'Read an upload',
+    description: 'Its processing state and, once `ready`, its checksum and `url`. Its uploader sees it always; others once it is attached to an item they may see and `ready` (otherwise 404).',
+    ok: { description: 'The upload', schema: Upload },
+    errors: ['permission_denied', 'tool_inactive'],
+  })
   get(@Req() req: FastifyRequest, @Param('upload_id', IdPipe) id: number): Promise<Json> {
     return this.uploads.get(req.access!.subject, projectOf(req), id);
   }
 
   @Get(':upload_id/content')
   @ProjectMember()
-  @ApiOperation({ description: 'The file, once `ready`: to its uploader always, to others when it is attached to an item they may see.' })
+  @Doc({
+    summary: 'Download an upload’s content',
+    description: 'The file, as its own content type: to its uploader always, to others once it is `ready` and attached to an item they may see (otherwise 404).',
+    ok: {
+      description: 'The file’s bytes, with the content type it was kept as',
+      media: 'binary',
+      types: ATTACHMENT_TYPES,
+      headers: {
+        'Content-Length': { description: 'The file size in bytes', schema: Type.Integer({ minimum: 1 }) },
+        'Content-Disposition': { description: "`attachment; filename*=UTF-8''<the file name, percent-encoded>`", schema: Str() },
+        ETag: { description: '`"<SHA-256 of the content, hex>"`', schema: Str() },
+      },
+    },
+    errors: ['permission_denied', 'tool_inactive'],
+  })
   async content(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('upload_id', IdPipe) id: number): Promise<void> {
     const file = await this.uploads.content(req.access!.subject, projectOf(req), id);
     await reply

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Contract } from './contract';
 
 export interface Answer<T = any> {
   status: number;
@@ -16,7 +17,28 @@ export interface RequestOptions {
   raw?: string | Buffer;
 }
 
-/** Thin HTTP helper over Fastify's inject: real routing, parsing, hooks and serialization. */
+const contracts = new WeakMap<NestFastifyApplication, Promise<Contract>>();
+
+/** The app's own OpenAPI document, read once per app, as the contract its answers are held to. */
+function contractOf(app: NestFastifyApplication): Promise<Contract> {
+  let contract = contracts.get(app);
+  if (!contract) {
+    contract = app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'GET', url: '/docs/openapi.json' })
+      .then((res) => new Contract(JSON.parse(res.body)));
+    contracts.set(app, contract);
+  }
+  return contract;
+}
+
+/**
+ * Thin HTTP helper over Fastify's inject: real routing, parsing, hooks and
+ * serialization. Every answer is checked against the OpenAPI document
+ * (test/support/contract.ts): an undocumented status or a body that does not
+ * match its schema fails the test that made the request.
+ */
 export class ApiClient {
   constructor(
     private readonly app: NestFastifyApplication,
@@ -35,6 +57,7 @@ export class ApiClient {
     if (o.company !== undefined && o.company !== null) headers['procore-company-id'] = String(o.company);
     const payload = o.raw !== undefined ? o.raw : o.body === undefined ? undefined : JSON.stringify(o.body);
     const res = await this.app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload });
+    (await contractOf(this.app)).check(method.toUpperCase(), url, res.statusCode, res.headers, res.body);
     let body: any = res.body;
     try {
       body = res.body ? JSON.parse(res.body) : undefined;

@@ -3,11 +3,17 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } fro
 import { NameField } from '../../directory/dto/common-fields';
 
 export class CreateAppDto {
-  @ApiProperty() @NameField() name!: string;
-  @ApiPropertyOptional({ description: 'Registered redirect URIs (http, https, or urn:ietf:wg:oauth:2.0:oob)' })
+  @ApiProperty({ type: String, minLength: 1, maxLength: 255 }) @NameField() name!: string;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 2048 },
+    maxItems: 10,
+    nullable: true,
+    description: 'Registered redirect URIs (http, https without a fragment, or urn:ietf:wg:oauth:2.0:oob); at least one unless the app is a service account',
+  })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(2048, { each: true })
-  redirect_uris?: string[];
-  @ApiPropertyOptional({ description: 'A developer-managed service account: the app acts as its own directory user (client_credentials)' })
+  redirect_uris?: string[] | null;
+  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'A developer-managed service account: the app acts as its own directory user (client_credentials)' })
   @IsOptional() @IsBoolean()
-  service_account?: boolean;
+  service_account?: boolean | null;
 }

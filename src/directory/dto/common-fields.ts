@@ -28,3 +28,15 @@ export function IdField(options: { each?: boolean } = {}): PropertyDecorator {
 export function OmittableField(): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined);
 }
+
+/** How an `IdField` describes itself in the OpenAPI document. */
+export const ID_PROPERTY = { type: Number, format: 'int32', minimum: 1, maximum: MAX_ID } as const;
+
+/** How the optional `version` of an edit describes itself (`null` is the same as leaving it out). */
+export const VERSION_PROPERTY = {
+  type: Number,
+  format: 'int32',
+  minimum: 1,
+  nullable: true,
+  description: 'The version the change is based on (as `If-Match`); a stale one answers 409 edit_conflict',
+} as const;

@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import { IdField } from './common-fields';
+import { ID_PROPERTY, IdField, VERSION_PROPERTY } from './common-fields';
 
 export class AddMemberDto {
-  @ApiProperty({ description: 'A user of the company directory' }) @IdField() user_id!: number;
-  @ApiProperty({ description: 'A project permission template' }) @IdField() permission_template_id!: number;
+  @ApiProperty({ ...ID_PROPERTY, description: 'An active user of the company directory' }) @IdField() user_id!: number;
+  @ApiProperty({ ...ID_PROPERTY, description: 'A project permission template available on this project' }) @IdField() permission_template_id!: number;
 }
 
 export class ChangeMemberTemplateDto {
-  @ApiProperty() @IdField() permission_template_id!: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiProperty({ ...ID_PROPERTY, description: 'A project permission template available on this project' }) @IdField() permission_template_id!: number;
+  @ApiPropertyOptional(VERSION_PROPERTY)
+  @IsOptional() @IsInt() @Min(1) version?: number;
 }

@@ -1,16 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { OmittableField } from '../../directory/dto/common-fields';
 import { UploadIdsField } from '../../uploads/upload-ids.field';
+import { VERSION } from './rfi.dto';
+
+const BODY = { type: String, minLength: 1, maxLength: 20_000 } as const;
 
 export class CreateReplyDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20_000) body!: string;
-  @ApiPropertyOptional({ description: 'A draft is visible to its author only and changes nothing' }) @IsOptional() @IsBoolean() draft?: boolean;
+  @ApiProperty(BODY) @IsString() @IsNotEmpty() @MaxLength(20_000) body!: string;
+  @ApiPropertyOptional({ type: Boolean, description: 'A draft is visible to its author only and changes nothing' }) @IsOptional() @IsBoolean() draft?: boolean;
   @UploadIdsField() upload_ids?: number[];
 }
 
 export class UpdateReplyDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(20_000) body?: string;
-  @ApiPropertyOptional({ description: 'false submits a draft reply' }) @IsOptional() @IsBoolean() draft?: boolean;
+  @ApiPropertyOptional(BODY) @OmittableField() @IsString() @IsNotEmpty() @MaxLength(20_000) body?: string;
+  @ApiPropertyOptional({ type: Boolean, description: 'false submits a draft reply' }) @OmittableField() @IsBoolean() draft?: boolean;
   @UploadIdsField() upload_ids?: number[];
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional(VERSION) @IsOptional() @IsInt() @Min(1) version?: number;
 }

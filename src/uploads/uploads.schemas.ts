@@ -1,0 +1,49 @@
+import type { ErrorCode } from '../common/errors/error-codes';
+import { ArrayOf, DateTime, Enum, Id, Int, Named, Nullable, Obj, Optional, Str, Type, UserRef, Version } from '../common/openapi/schema';
+import { contentTypesOf } from './file-types';
+import { MAX_FILES_PER_REQUEST } from './upload-receiver';
+
+/** The content types an attachment is kept and served as (by its content, checked against its extension). */
+export const ATTACHMENT_TYPES = contentTypesOf('attachment');
+
+/** What receiving a file can refuse (API.md "Uploads"), beyond a malformed form. */
+export const UPLOAD_ERRORS: ErrorCode[] = ['upload_interrupted', 'file_too_large', 'unsupported_file_type', 'empty_file', 'unsafe_file_name', 'too_many_uploads'];
+
+const Binary = Type.String({ format: 'binary' });
+
+/** An upload, as `GET .../uploads/{id}` answers it and as an item lists it among its `attachments`. */
+export const Upload = Named(
+  'Upload',
+  Obj({
+    id: Id,
+    name: Str({ description: 'The file name as sent', example: 'shop-drawing-rev2.pdf' }),
+    content_type: Enum(ATTACHMENT_TYPES, { description: 'What the content is (told by its bytes, matching its extension)' }),
+    size: Int({ minimum: 1, description: 'Bytes', example: 482113 }),
+    checksum_sha256: Nullable(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Hex SHA-256 of the content, once `ready`' })),
+    processing_status: Enum(['queued', 'processing', 'ready', 'failed'], { description: 'A job takes the file from `queued` to `ready` (or `failed`, with `processing_error`)' }),
+    processing_error: Nullable(Str({ description: 'Why processing failed' })),
+    url: Nullable(Str({ description: 'Where the content is read, once `ready`', example: '/rest/v1.0/projects/7/uploads/42/content' })),
+    attached_to: Nullable(Obj({ type: Enum(['rfi', 'rfi_reply', 'submittal']), id: Id }, { description: 'The item the upload is attached to; null until then' })),
+    uploaded_by: Nullable(UserRef),
+    version: Version,
+    created_at: DateTime,
+    processed_at: Nullable(DateTime),
+  }),
+);
+
+/** The body of `POST .../uploads`: one file, in one of the file parts, and nothing else. */
+export const UploadForm = Obj(
+  {
+    file: Optional(Binary),
+    'attachments[]': Optional(Binary),
+    'image[data]': Optional(Binary),
+  },
+  { description: 'Exactly one file, in the part `file` (the reference platform’s `attachments[]` and `image[data]` are accepted too); no text parts' },
+);
+
+/** The file parts an RFI, reply or submittal form has beside its fields (`@Doc` `form`). */
+export const ITEM_FILE_PARTS = Obj({
+  file: Optional(ArrayOf(Binary, { maxItems: MAX_FILES_PER_REQUEST, description: `Files to attach (a repeated part); at most ${MAX_FILES_PER_REQUEST} in all the file parts` })),
+  'attachments[]': Optional(ArrayOf(Binary, { maxItems: MAX_FILES_PER_REQUEST, description: 'The reference platform’s name for the file part' })),
+  'image[data]': Optional(ArrayOf(Binary, { maxItems: MAX_FILES_PER_REQUEST, description: 'The reference platform’s name for an image part' })),
+});
