@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { InjectEntityManager } from '@nestjs/typeorm';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export interface AuditEntry {
   companyId: number;
@@ -14,13 +15,16 @@ export interface AuditEntry {
 
 @Injectable()
 export class AuditService {
-  constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
+  constructor(
+    @InjectEntityManager() private readonly manager: EntityManager,
+    private readonly clock: SandboxClock,
+  ) {}
 
-  /** Records an event; pass the transaction's manager to record it atomically with a change. */
+  /** Records an event at the sandbox's time; pass the transaction's manager to record it atomically with a change. */
   async record(entry: AuditEntry, manager: EntityManager = this.manager): Promise<void> {
     await manager.query(
-      `INSERT INTO audit_events (company_id, project_id, user_id, kind, action, detail, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO audit_events (company_id, project_id, user_id, kind, action, detail, request_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         entry.companyId,
         entry.projectId ?? null,
@@ -29,6 +33,7 @@ export class AuditService {
         entry.action ?? null,
         JSON.stringify(entry.detail ?? {}),
         entry.requestId ?? null,
+        await this.clock.at(manager, entry.companyId),
       ],
     );
   }

@@ -8,6 +8,7 @@ import { User } from '../directory/entities/user.entity';
 import { CreateAppDto } from './dto/app.dto';
 import { OAuthApp } from './entities/oauth-app.entity';
 import { hashSecret, randomToken } from './secrets';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 function mapApp(a: OAuthApp, secret?: string): Record<string, unknown> {
   return {
@@ -42,6 +43,7 @@ export class AppsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: SandboxClock,
   ) {}
 
   async list(companyId: number): Promise<Record<string, unknown>[]> {
@@ -54,7 +56,7 @@ export class AppsService {
     if (!dto.service_account && redirects.length === 0) throw AppError.field('redirect_uris', 'needs at least one URI (or make the app a service account)');
     const secret = randomToken(32);
     const secretHash = await hashSecret(secret);
-    const app = await this.db.transaction(async (m) => {
+    const app = await this.clock.transaction(companyId, async (m) => {
       let serviceAccountUserId: number | null = null;
       if (dto.service_account) {
         const [template] = await m.query(
@@ -83,7 +85,7 @@ export class AppsService {
 
   /** Deleting an app ends its tokens (and its service account's). */
   async remove(companyId: number, id: number, actor: Actor): Promise<number> {
-    return this.db.transaction(async (m) => {
+    return this.clock.transaction(companyId, async (m) => {
       const app = await m.findOneBy(OAuthApp, { id, companyId });
       if (!app) throw AppError.notFound('App');
       await m.delete(OAuthApp, { id });

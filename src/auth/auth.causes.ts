@@ -12,7 +12,7 @@ export class AccountLockedCause implements CauseDetector {
 
   async detect(ctx: DiagnoseContext): Promise<Found[]> {
     if (ctx.userId === null) return [];
-    const [u] = await ctx.db.query('SELECT locked_until FROM users WHERE id = $1 AND locked_until > now()', [ctx.userId]);
+    const [u] = await ctx.db.query('SELECT locked_until FROM users WHERE id = $1 AND locked_until > $2', [ctx.userId, ctx.now]);
     if (!u) return [];
     return [
       {
@@ -41,13 +41,13 @@ export class SessionExpiredCause implements CauseDetector {
       `SELECT expires_at, refresh_expires_at FROM oauth_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1`,
       [ctx.userId],
     );
-    if (!t || t.expires_at.getTime() > Date.now()) return [];
+    if (!t || t.expires_at.getTime() > ctx.now.getTime()) return [];
     return [
       {
         tool: null,
         item: null,
         user: await userRef(ctx.db, ctx.userId),
-        evidence: { expired_at: t.expires_at.toISOString(), refresh_token_valid: t.refresh_expires_at && t.refresh_expires_at.getTime() > Date.now() },
+        evidence: { expired_at: t.expires_at.toISOString(), refresh_token_valid: t.refresh_expires_at !== null && t.refresh_expires_at.getTime() > ctx.now.getTime() },
         fix: ['Refresh the token (POST /oauth/token grant_type=refresh_token) or sign in again.'],
         weight: 80,
       },

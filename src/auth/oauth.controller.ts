@@ -5,6 +5,7 @@ import { AppError } from '../common/errors';
 import { Authenticated, Public } from '../permissions/route-access';
 import { AuthorizeFormDto, RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
 import { errorPage, loginPage } from './login-page';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { OAuthService, TokenAnswer } from './oauth.service';
 import { Doc } from '../common/openapi/doc.decorator';
 import { Enum, Str } from '../common/openapi/schema';
@@ -15,7 +16,10 @@ const FORM = ['application/json', 'application/x-www-form-urlencoded'];
 @ApiTags('OAuth')
 @Controller('oauth')
 export class OAuthController {
-  constructor(private readonly oauth: OAuthService) {}
+  constructor(
+    private readonly oauth: OAuthService,
+    private readonly clock: SandboxClock,
+  ) {}
 
   @Get('authorize')
   @Public('the OAuth sign-in form')
@@ -137,12 +141,13 @@ export class OAuthController {
   @Get('token/info')
   @Authenticated()
   @Doc({ summary: 'Describe the access token in use', ok: { description: 'Who the token acts for, its app and how long it lives', schema: TokenInfo } })
-  info(@Req() request: FastifyRequest): Record<string, unknown> {
+  async info(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {
     const auth = request.auth!;
+    const now = await this.clock.now(auth.companyId, auth.epoch);
     return {
       resource_owner_id: auth.userId,
       scope: [],
-      expires_in_seconds: Math.max(0, Math.floor((auth.expiresAt.getTime() - Date.now()) / 1000)),
+      expires_in_seconds: Math.max(0, Math.floor((auth.expiresAt.getTime() - now.getTime()) / 1000)),
       application: auth.appId ? { uid: auth.appClientId } : null,
       created_at: auth.tokenCreatedAt,
     };

@@ -7,6 +7,7 @@ import { OAuthApp } from './entities/oauth-app.entity';
 import { OAuthCode } from './entities/oauth-code.entity';
 import { OAuthToken } from './entities/oauth-token.entity';
 import { PermissionChanges } from '../permissions/permission-changes';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { LoginService } from './login.service';
 import { digest, randomToken, verifySecret } from './secrets';
 
@@ -32,6 +33,7 @@ export class OAuthService {
     private readonly config: AppConfig,
     private readonly logins: LoginService,
     private readonly changes: PermissionChanges,
+    private readonly clock: SandboxClock,
   ) {}
 
   async findApp(clientId: string | undefined): Promise<OAuthApp> {
@@ -74,7 +76,7 @@ export class OAuthService {
       appId: app.id,
       userId: user.id,
       redirectUri,
-      expiresAt: new Date(Date.now() + CODE_TTL_MS),
+      expiresAt: new Date((await this.clock.now(app.companyId)).getTime() + CODE_TTL_MS),
     });
     return code;
   }
@@ -99,12 +101,12 @@ export class OAuthService {
 
   async codeGrant(code: string | undefined, app: OAuthApp, redirectUri: string | undefined): Promise<TokenAnswer> {
     if (!code) throw oauth('invalid_request', 'invalid_request', 'code is required.');
-    return this.db.transaction(async (m) => {
+    return this.clock.transaction(app.companyId, async (m, now) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
       const [rows]: [{ user_id: number; redirect_uri: string; app_id: number }[], number] = await m.query(
-        `UPDATE oauth_codes SET used_at = now()
-          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, redirect_uri, app_id`,
-        [digest(code)],
+        `UPDATE oauth_codes SET used_at = $2
+          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id, redirect_uri, app_id`,
+        [digest(code), now],
       );
       const row = rows[0];
       if (!row || row.app_id !== app.id) {
@@ -130,13 +132,16 @@ export class OAuthService {
     if (!refreshToken) throw oauth('invalid_request', 'invalid_request', 'refresh_token is required.');
     // As in the password grant: a client that sends its secret is held to it, one that sends only its client_id is public.
     const app = clientSecret !== undefined ? await this.authenticateClient(clientId, clientSecret) : clientId ? await this.findApp(clientId) : null;
-    const answer = await this.db.transaction(async (m) => {
+    // The refresh token expires in its sandbox's time.
+    const [owner]: { company_id: number }[] = await this.db.query('SELECT company_id FROM oauth_tokens WHERE refresh_hash = $1', [digest(refreshToken)]);
+    if (!owner) throw oauth('invalid_request', 'invalid_grant', 'The refresh token is invalid, expired or was already used.');
+    const answer = await this.clock.transaction(owner.company_id, async (m, now) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
       const [rows]: [{ user_id: number; company_id: number; app_id: number | null }[], number] = await m.query(
-        `UPDATE oauth_tokens SET revoked_at = now()
-          WHERE refresh_hash = $1 AND revoked_at IS NULL AND refresh_expires_at > now()
+        `UPDATE oauth_tokens SET revoked_at = $2
+          WHERE refresh_hash = $1 AND revoked_at IS NULL AND refresh_expires_at > $2
           RETURNING user_id, company_id, app_id`,
-        [digest(refreshToken)],
+        [digest(refreshToken), now],
       );
       const row = rows[0];
       if (!row) throw oauth('invalid_request', 'invalid_grant', 'The refresh token is invalid, expired or was already used.');
@@ -164,11 +169,12 @@ export class OAuthService {
     if (row && app && row.app_id !== app.id) {
       throw oauth('invalid_request', 'unauthorized_client', 'This token was issued to another client; that client must revoke it.');
     }
+    if (!row) return;
     await this.db.query(
-      'UPDATE oauth_tokens SET revoked_at = now() WHERE (access_hash = $1 OR refresh_hash = $1) AND revoked_at IS NULL',
-      [hash],
+      'UPDATE oauth_tokens SET revoked_at = $2 WHERE (access_hash = $1 OR refresh_hash = $1) AND revoked_at IS NULL',
+      [hash, await this.clock.now(row.company_id)],
     );
-    if (row) await this.changes.publish(row.company_id);
+    await this.changes.publish(row.company_id);
   }
 
   private async activeUser(m: EntityManager, userId: number): Promise<User> {
@@ -181,7 +187,7 @@ export class OAuthService {
   private async issue(m: EntityManager, userId: number, companyId: number, appId: number | null): Promise<TokenAnswer> {
     const access = randomToken();
     const refresh = randomToken();
-    const now = Date.now();
+    const now = (await this.clock.at(m, companyId)).getTime();
     await m.insert(OAuthToken, {
       companyId,
       userId,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { AuthContext } from '../common/http/request-context';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
 import { digest } from './secrets';
 
@@ -39,6 +40,7 @@ interface Cached {
   auth: AuthContext;
   /** The company epoch read before `auth` was loaded; null: not yet verified against an epoch. */
   epoch: number | null;
+  /** When it was loaded (monotonic ms): a cached caller is loaded again after a minute in any case. */
   loadedAt: number;
 }
 
@@ -52,7 +54,10 @@ interface Cached {
 export class TokenAuthService {
   private readonly cache = new Map<string, Cached>();
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: SandboxClock,
+  ) {}
 
   /** The digest a bearer token is stored and cached under. */
   hashOf(authorization: string | undefined): string {
@@ -63,17 +68,22 @@ export class TokenAuthService {
   cached(hash: string): AuthContext | null {
     const hit = this.cache.get(hash);
     if (!hit) return null;
-    if (hit.auth.expiresAt.getTime() <= Date.now() || Date.now() - hit.loadedAt > MAX_AGE_MS) {
+    if (performance.now() - hit.loadedAt > MAX_AGE_MS) {
       this.cache.delete(hash);
       return null;
     }
     return hit.auth;
   }
 
-  /** The cached caller when it was loaded under this epoch. */
-  valid(hash: string, epoch: number | null): AuthContext | null {
+  /** The cached caller when it was loaded under this epoch and has not expired in its sandbox's time since. */
+  async valid(hash: string, epoch: number | null): Promise<AuthContext | null> {
     const hit = this.cache.get(hash);
-    return hit && epoch !== null && hit.epoch === epoch ? { ...hit.auth, epoch } : null;
+    if (!hit || epoch === null || hit.epoch !== epoch) return null;
+    if (hit.auth.expiresAt.getTime() <= (await this.clock.now(hit.auth.companyId, epoch)).getTime()) {
+      this.cache.delete(hash);
+      return null;
+    }
+    return { ...hit.auth, epoch };
   }
 
   /**
@@ -82,9 +92,9 @@ export class TokenAuthService {
    */
   async load(hash: string, epoch: number | null): Promise<AuthContext> {
     try {
-      const auth = await this.query(hash);
+      const auth = await this.query(hash, epoch);
       if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(hash, { auth, epoch, loadedAt: Date.now() });
+      this.cache.set(hash, { auth, epoch, loadedAt: performance.now() });
       return { ...auth, epoch };
     } catch (err) {
       this.cache.delete(hash);
@@ -92,13 +102,14 @@ export class TokenAuthService {
     }
   }
 
-  private async query(hash: string): Promise<AuthContext> {
+  /** The caller of a token; expiry is judged by its sandbox's clock. */
+  private async query(hash: string, epoch: number | null): Promise<AuthContext> {
     const rows: TokenRow[] = await this.db.query(TOKEN_SQL, [hash]);
     const row = rows[0];
     if (!row || row.revoked_at) {
       throw new AppError('unauthenticated', 'The access token is unknown or was revoked. Sign in again to get a new one.');
     }
-    if (row.expires_at.getTime() <= Date.now()) {
+    if (row.expires_at.getTime() <= (await this.clock.now(row.company_id, epoch)).getTime()) {
       throw new AppError('session_expired', 'The access token has expired. Use your refresh token or sign in again.', {
         expired_at: row.expires_at.toISOString(),
       });

@@ -2,9 +2,6 @@ import { applyDecorators } from '@nestjs/common';
 import { Matches } from 'class-validator';
 import type { FieldError } from './errors';
 
-/** Today in UTC as YYYY-MM-DD. */
-export const today = (): string => new Date().toISOString().slice(0, 10);
-
 /** `n` business days (Monday to Friday) after `from`, as YYYY-MM-DD. */
 export function addBusinessDays(from: Date, n: number): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
@@ -22,10 +19,10 @@ export function DateField(): PropertyDecorator {
   return applyDecorators(Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be YYYY-MM-DD' }));
 }
 
-/** A due date must be a real calendar date, today or later. */
-export function dueDateError(field: string, value: string | undefined): FieldError | null {
+/** A due date must be a real calendar date, today (the sandbox's, YYYY-MM-DD) or later. */
+export function dueDateError(field: string, value: string | undefined, today: string): FieldError | null {
   if (value === undefined) return null;
   const parsed = new Date(`${value}T00:00:00Z`);
   const real = !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-  return real && value >= today() ? null : { field, message: 'must be a valid date, today or later' };
+  return real && value >= today ? null : { field, message: 'must be a valid date, today or later' };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A ULID: 48 bits of milliseconds and 80 random bits, Crockford base32 (26 characters). */
-export function ulid(time = Date.now()): string {
+export function ulid(time: number): string {
   let out = '';
   let t = time;
   for (let i = 0; i < 10; i++) {

@@ -40,3 +40,10 @@ export class WriteTimeSubscriber implements EntitySubscriberInterface {
     if (at && column && event.entity) column.setEntityValue(event.entity, at);
   }
 }
+
+/** The time of the sandbox transaction `m` (see `SandboxClock.transaction`): what a row written in it is stamped with. */
+export function nowIn(m: EntityManager): Date {
+  const at = writeTimeOf(m);
+  if (!at) throw new Error('nowIn: this transaction did not declare its time; open it with SandboxClock.transaction');
+  return at;
+}

@@ -13,6 +13,7 @@ import { JobInspector } from '../queues/job-inspector';
 import { Jobs } from '../queues/jobs.service';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export interface DeviceRow {
   id: number;
@@ -58,6 +59,7 @@ export class DevicesService {
     private readonly adapter: HttpAdapterHost,
     private readonly inspector: JobInspector,
     private readonly queues: QueueRegistry,
+    private readonly clock: SandboxClock,
   ) {}
 
   storeKey(deviceId: number, url: string): string {
@@ -67,11 +69,11 @@ export class DevicesService {
   /** The device of this user with this key, created on first use (synced now). */
   async device(companyId: number, userId: number, key: string): Promise<DeviceRow> {
     const [row]: DeviceRow[] = await this.db.query(
-      `INSERT INTO devices (company_id, user_id, device_key, synced_change_id)
-       VALUES ($1, $2, $3, coalesce((SELECT max(id) FROM change_log WHERE company_id = $1), 0))
+      `INSERT INTO devices (company_id, user_id, device_key, synced_change_id, synced_at, created_at)
+       VALUES ($1, $2, $3, coalesce((SELECT max(id) FROM change_log WHERE company_id = $1), 0), $4, $4)
        ON CONFLICT (company_id, device_key, user_id) DO UPDATE SET device_key = EXCLUDED.device_key
        RETURNING *`,
-      [companyId, userId, key],
+      [companyId, userId, key, await this.clock.now(companyId)],
     );
     return row;
   }
@@ -113,9 +115,9 @@ export class DevicesService {
     }
     const ifMatch = request.headers['if-match'];
     const [row]: { id: string; position: number }[] = await this.db.query(
-      `INSERT INTO device_writes (device_id, method, url, body, if_match) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO device_writes (device_id, method, url, body, if_match, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        RETURNING id, (SELECT count(*)::int FROM device_writes WHERE device_id = $1 AND status = 'queued') + 1 AS position`,
-      [device.id, request.method, request.url, request.body === undefined ? null : JSON.stringify(request.body), typeof ifMatch === 'string' ? ifMatch.slice(0, 64) : null],
+      [device.id, request.method, request.url, request.body === undefined ? null : JSON.stringify(request.body), typeof ifMatch === 'string' ? ifMatch.slice(0, 64) : null, await this.clock.now(device.company_id)],
     );
     void reply
       .status(202)
@@ -146,11 +148,14 @@ export class DevicesService {
    * redundant and removed.
    */
   async sync(deviceId: number, currentJobId?: string): Promise<Record<string, unknown>> {
+    const [owner]: { company_id: number }[] = await this.db.query('SELECT company_id FROM devices WHERE id = $1', [deviceId]);
+    if (!owner) return { skipped: 'device offline or gone' };
+    // `synced_at` is the as-of time of the device's reads: its sandbox's time.
     const [row]: [{ synced_change_id: string; company_id: number }[], number] = await this.db.query(
       `UPDATE devices SET synced_change_id = coalesce((SELECT max(id) FROM change_log WHERE company_id = devices.company_id), 0),
-              synced_at = now(), sync_pending = false
+              synced_at = $2, sync_pending = false
         WHERE id = $1 AND online RETURNING synced_change_id, company_id`,
-      [deviceId],
+      [deviceId, await this.clock.now(owner.company_id)],
     );
     if (!row.length) return { skipped: 'device offline or gone' };
     await this.forget(deviceId);
@@ -174,9 +179,10 @@ export class DevicesService {
     if (!http) throw new Error('replaying device writes needs the API (this process serves no HTTP)');
     // A short-lived token of the device's user: the guard checks the user's permissions as they are now.
     const token = randomToken();
+    const issued = await this.clock.now(device.company_id);
     await this.db.query(
-      `INSERT INTO oauth_tokens (company_id, user_id, access_hash, expires_at) VALUES ($1, $2, $3, now() + interval '5 minutes')`,
-      [device.company_id, device.user_id, digest(token)],
+      `INSERT INTO oauth_tokens (company_id, user_id, access_hash, expires_at, created_at) VALUES ($1, $2, $3, $4::timestamptz + interval '5 minutes', $4)`,
+      [device.company_id, device.user_id, digest(token), issued],
     );
     const results: Record<string, number> = { applied: 0, conflict: 0, refused: 0 };
     try {
@@ -198,13 +204,13 @@ export class DevicesService {
           body = res.body.slice(0, 1000);
         }
         await this.db.query(
-          `UPDATE device_writes SET status = $2, response_status = $3, response = $4, applied_at = now() WHERE id = $1`,
-          [w.id, status, res.statusCode, JSON.stringify(body)],
+          `UPDATE device_writes SET status = $2, response_status = $3, response = $4, applied_at = $5 WHERE id = $1`,
+          [w.id, status, res.statusCode, JSON.stringify(body), await this.clock.now(device.company_id)],
         );
         results[status] += 1;
       }
     } finally {
-      await this.db.query('UPDATE oauth_tokens SET revoked_at = now() WHERE access_hash = $1', [digest(token)]);
+      await this.db.query('UPDATE oauth_tokens SET revoked_at = $2 WHERE access_hash = $1', [digest(token), await this.clock.now(device.company_id)]);
     }
     return results;
   }
@@ -222,7 +228,7 @@ export class DevicesService {
   async setOnline(companyId: number | null, key: string, online: boolean): Promise<Record<string, unknown>[]> {
     const devices = await this.find(companyId, key);
     for (const d of devices) {
-      await this.db.transaction(async (m) => {
+      await this.clock.transaction(d.company_id, async (m) => {
         await m.query('UPDATE devices SET online = $2 WHERE id = $1', [d.id, online]);
         if (online) {
           await this.jobs.enqueue(m, 'sync.replay', { companyId: d.company_id, projectId: null, deviceId: d.id });
@@ -244,7 +250,7 @@ export class DevicesService {
         for (const j of waiting) await (await this.queues.get(j.queue).getJob(j.id))?.promote().catch(() => undefined);
         continue;
       }
-      await this.db.transaction(async (m) => {
+      await this.clock.transaction(d.company_id, async (m) => {
         await m.query('UPDATE devices SET sync_pending = true WHERE id = $1', [d.id]);
         await this.jobs.enqueue(m, 'sync.device', { companyId: d.company_id, projectId: null, deviceId: d.id });
       });

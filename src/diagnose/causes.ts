@@ -46,6 +46,8 @@ export interface DiagnoseContext {
   itemId: number | null;
   symptom: Symptom | null;
   action: string | null;
+  /** Now in the sandbox (its clock): what the detectors judge expiry, overdue and age by. */
+  now: Date;
   /** Evidence older than this is not considered. */
   since: Date;
   db: DataSource;

@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { CauseRegistry, DiagnoseContext, Finding, Symptom } from './causes';
 
 /** What a caller asks diagnose about: the context without what diagnose supplies itself. */
-export type DiagnoseQuery = Omit<DiagnoseContext, 'since' | 'db'>;
+export type DiagnoseQuery = Omit<DiagnoseContext, 'now' | 'since' | 'db'>;
 
 export const EVIDENCE_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -21,6 +22,7 @@ export class DiagnoseService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly registry: CauseRegistry,
+    private readonly clock: SandboxClock,
   ) {}
 
   async diagnose(q: DiagnoseQuery): Promise<{ symptom: Symptom | null; findings: Omit<Finding, 'weight'>[]; checked: string[] }> {
@@ -28,7 +30,8 @@ export class DiagnoseService {
       const [user] = await this.db.query('SELECT company_id FROM users WHERE id = $1', [q.userId]);
       if (!user || user.company_id !== q.companyId) throw AppError.field('user_id', 'is not a user of this sandbox');
     }
-    const ctx: DiagnoseContext = { ...q, since: new Date(Date.now() - EVIDENCE_WINDOW_MS), db: this.db };
+    const now = await this.clock.now(q.companyId);
+    const ctx: DiagnoseContext = { ...q, now, since: new Date(now.getTime() - EVIDENCE_WINDOW_MS), db: this.db };
     const detectors = this.registry.for(q.symptom);
     const results = await Promise.all(
       detectors.map(async (d) => {

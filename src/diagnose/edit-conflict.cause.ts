@@ -18,7 +18,7 @@ export class EditConflictCause implements CauseDetector {
       user,
       evidence: { route: r.detail.route, method: r.detail.method, current_version: r.detail.current_version, sent_version: r.detail.expected_version, at: r.created_at.toISOString(), request_id: r.request_id },
       fix: ['Reload the item (GET it for its current version and ETag), apply the change again and send the new version in If-Match.'],
-      weight: 70 + 25 * recency(r.created_at, ctx.since),
+      weight: 70 + 25 * recency(r.created_at, ctx),
     }));
   }
 }

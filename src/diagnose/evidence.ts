@@ -26,9 +26,10 @@ export function diagnoseCaller(companyId: number, userId: number): AuthContext {
 }
 
 /** Recency weight: newer evidence ranks higher (1 now, 0 at the edge of the window). */
-export function recency(at: Date, since: Date): number {
-  const span = Date.now() - since.getTime();
-  return Math.max(0, Math.min(1, 1 - (Date.now() - at.getTime()) / span));
+export function recency(at: Date, window: { since: Date; now: Date }): number {
+  const now = window.now.getTime();
+  const span = now - window.since.getTime();
+  return Math.max(0, Math.min(1, 1 - (now - at.getTime()) / span));
 }
 
 export interface AuditRow {

@@ -16,7 +16,8 @@ export interface FilteredList {
   table: string;
   /** The columns shown as evidence: at least id, status and updated_at. */
   columns: string;
-  clauses(filters: Record<string, unknown>): FilterClause[];
+  /** The list's filter clauses, `today` being the sandbox's day (YYYY-MM-DD). */
+  clauses(filters: Record<string, unknown>, today: string): FilterClause[];
   visibility(subject: AccessSubject, first: number): { sql: string; params: unknown[] };
 }
 
@@ -62,9 +63,9 @@ export class FilteredOutCause implements CauseDetector {
     const key = this.key(tool, subject.companyId, subject.userId, projectId);
     const value = JSON.stringify(filters);
     const last = this.written.get(key);
-    if (last && last.value === value && Date.now() - last.at < REMEMBER_REWRITE_MS) return;
+    if (last && last.value === value && performance.now() - last.at < REMEMBER_REWRITE_MS) return;
     if (this.written.size > 10_000) this.written.clear();
-    this.written.set(key, { value, at: Date.now() });
+    this.written.set(key, { value, at: performance.now() });
     this.redis.set(key, value, 'EX', 86_400).catch(() => this.written.delete(key));
   }
 
@@ -80,7 +81,7 @@ export class FilteredOutCause implements CauseDetector {
   private async detectIn(list: FilteredList, ctx: DiagnoseContext, userId: number, projectId: number): Promise<Found[]> {
     const raw = await this.redis.get(this.key(list.tool, ctx.companyId, userId, projectId)).catch(() => null);
     const filters = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    const clauses = list.clauses(filters);
+    const clauses = list.clauses(filters, ctx.now.toISOString().slice(0, 10));
     if (!clauses.length) return [];
     const subject = await this.access.load(userId, ctx.companyId, projectId);
     const visible = list.visibility(subject, 3);
@@ -111,7 +112,7 @@ export class FilteredOutCause implements CauseDetector {
           user,
           evidence: { [list.itemType.toLowerCase()]: { ...item, updated_at: updatedAt.toISOString() }, hidden_by: hidden, your_filters: filters },
           fix: [`Clear or change the filter${hidden.length > 1 ? 's' : ''} ${hidden.map((h) => `filters[${h.filter}]`).join(', ')}: the ${list.itemType} is there, it just no longer matches.`],
-          weight: ctx.itemId === c.id ? 94 : 55 + 30 * recency(updatedAt, ctx.since),
+          weight: ctx.itemId === c.id ? 94 : 55 + 30 * recency(updatedAt, ctx),
         };
       });
   }

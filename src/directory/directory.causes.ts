@@ -48,7 +48,7 @@ export class TemplateChangedCause implements CauseDetector {
         user,
         evidence: { change: 'assigned another template', from_template_id: r.detail.from_template_id, to_template_id: r.detail.to_template_id, by: await userRef(ctx.db, r.user_id), at: r.created_at.toISOString() },
         fix: ['Compare the new template with the old one (GET /rest/v1.0/companies/{company_id}/permission_templates/{id}) and assign the right one.'],
-        weight: 60 + 30 * recency(r.created_at, ctx.since),
+        weight: 60 + 30 * recency(r.created_at, ctx),
       });
     }
     const [membership] = ctx.projectId === null ? [] : await ctx.db.query('SELECT template_id FROM project_memberships WHERE project_id = $1 AND user_id = $2 AND active', [ctx.projectId, ctx.userId]);
@@ -63,7 +63,7 @@ export class TemplateChangedCause implements CauseDetector {
           user,
           evidence: { change: "the user's template was edited", template_id: r.detail.template_id, levels: r.detail.levels, granular: r.detail.granular, by: await userRef(ctx.db, r.user_id), at: r.created_at.toISOString() },
           fix: [`Check the template's levels and granular keys: GET /rest/v1.0/companies/${ctx.companyId}/permission_templates/${r.detail.template_id}`],
-          weight: 55 + 30 * recency(r.created_at, ctx.since),
+          weight: 55 + 30 * recency(r.created_at, ctx),
         });
       }
     }

@@ -38,7 +38,9 @@ export function mapVendor(v: Vendor): Record<string, unknown> {
   };
 }
 
-export function mapUser(u: User, vendor: Ref | null, template: Ref | null): Record<string, unknown> {
+/** A user as answered; `now` is the sandbox's time (a lockout is over when it says so). */
+export function mapUser(u: User, vendor: Ref | null, template: Ref | null, now: Date): Record<string, unknown> {
+  const locked = u.lockedUntil !== null && u.lockedUntil.getTime() > now.getTime();
   return {
     id: u.id,
     login: u.email,
@@ -50,8 +52,8 @@ export function mapUser(u: User, vendor: Ref | null, template: Ref | null): Reco
     vendor,
     permission_template: template,
     accounting_approver: u.accountingApprover,
-    locked: u.lockedUntil !== null && u.lockedUntil.getTime() > Date.now(),
-    locked_until: u.lockedUntil && u.lockedUntil.getTime() > Date.now() ? u.lockedUntil.toISOString() : null,
+    locked,
+    locked_until: locked ? u.lockedUntil!.toISOString() : null,
     last_login_at: u.lastLoginAt?.toISOString() ?? null,
     version: u.version,
     created_at: u.createdAt.toISOString(),

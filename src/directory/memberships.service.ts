@@ -15,6 +15,7 @@ import { User } from './entities/user.entity';
 import { Vendor } from './entities/vendor.entity';
 import { PermissionChanges } from '../permissions/permission-changes';
 import { escapeLike } from './users.service';
+import { nowIn } from '../database/write-time';
 
 export const MEMBER_LIST: ListSpec<'vendor_id' | 'permission_template_id' | 'query', 'name' | 'id'> = {
   filters: { vendor_id: { kind: 'int' }, permission_template_id: { kind: 'int' }, query: { kind: 'string' } },
@@ -90,7 +91,7 @@ export class MembershipsService {
   async remove(companyId: number, projectId: number, userId: number, expected: number | undefined, actor: Actor): Promise<void> {
     await this.changes.transaction(companyId, async (m) => {
       const membership = await lockForEdit(m, ProjectMembership, { companyId, projectId, userId, active: true }, 'Project member', expected);
-      await m.update(ProjectMembership, { id: membership.id }, { active: false, removedAt: new Date(), removedById: actor.userId, version: membership.version + 1 });
+      await m.update(ProjectMembership, { id: membership.id }, { active: false, removedAt: nowIn(m), removedById: actor.userId, version: membership.version + 1 });
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: 'member_removed', detail: { user_id: userId, template_id: membership.templateId }, requestId: actor.requestId }, m);
       await this.logMember(m, companyId, projectId, userId, 'delete', actor);
     });

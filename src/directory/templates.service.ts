@@ -13,6 +13,7 @@ import { UpdateTemplateDto } from './dto/template.dto';
 import { PermissionTemplate, TemplateScope } from './entities/permission-template.entity';
 import { PermissionChanges } from '../permissions/permission-changes';
 import { validateTemplateContent } from './template-content';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export const TEMPLATE_LIST: ListSpec<'scope' | 'assignable' | 'project_id', 'name' | 'id'> = {
   filters: { scope: { kind: 'enum', values: ['company', 'project'] }, assignable: { kind: 'bool' }, project_id: { kind: 'int' } },
@@ -41,6 +42,7 @@ export class TemplatesService {
     private readonly audit: AuditService,
     private readonly changeLog: ChangeLog,
     private readonly changes: PermissionChanges,
+    private readonly clock: SandboxClock,
   ) {}
 
   /** Company templates; for a project, its project-scope templates (shared and its own). */
@@ -68,7 +70,7 @@ export class TemplatesService {
 
   async create(companyId: number, input: NewTemplate, actor: Actor): Promise<Record<string, unknown>> {
     const content = validateTemplateContent(input.scope, input.levels, input.granular ?? []);
-    const created = await this.db.transaction(async (m) => {
+    const created = await this.clock.transaction(companyId, async (m) => {
       try {
         const t = await m.save(
           m.create(PermissionTemplate, {

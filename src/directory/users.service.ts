@@ -15,6 +15,7 @@ import { PermissionTemplate } from './entities/permission-template.entity';
 import { User } from './entities/user.entity';
 import { Vendor } from './entities/vendor.entity';
 import { PermissionChanges } from '../permissions/permission-changes';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export const USER_LIST: ListSpec<'active' | 'vendor_id' | 'query' | 'ids', 'name' | 'id' | 'email'> = {
   filters: {
@@ -35,6 +36,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly changeLog: ChangeLog,
     private readonly changes: PermissionChanges,
+    private readonly clock: SandboxClock,
   ) {}
 
   async list(companyId: number, q: ListQuery<keyof typeof USER_LIST.filters, (typeof USER_LIST.sorts)[number]>): Promise<Page<Record<string, unknown>>> {
@@ -63,7 +65,7 @@ export class UsersService {
 
   async create(companyId: number, dto: CreateUserDto, actor: Actor): Promise<Record<string, unknown>> {
     const passwordHash = dto.password ? await hashSecret(dto.password) : null;
-    const user = await this.db.transaction(async (m) => {
+    const user = await this.clock.transaction(companyId, async (m) => {
       await this.checkRefs(m, companyId, dto.vendor_id ?? undefined, dto.permission_template_id ?? undefined);
       try {
         const created = await m.save(
@@ -129,7 +131,7 @@ export class UsersService {
   }
 
   async unlock(companyId: number, userId: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(companyId, async (m) => {
       const user = await lockForEdit(m, User, { id: userId, companyId }, 'User', expected);
       await m.query('DELETE FROM login_failures WHERE user_id = $1', [userId]);
       await m.update(User, { id: userId }, { lockedUntil: null, version: user.version + 1 });
@@ -168,7 +170,9 @@ export class UsersService {
     const ref = (rows: { id: number; name: string }[]) => new Map<number, Ref>(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
     const vmap = ref(vendors);
     const tmap = ref(templates);
-    return users.map((u) => mapUser(u, u.vendorId ? (vmap.get(u.vendorId) ?? null) : null, u.companyTemplateId ? (tmap.get(u.companyTemplateId) ?? null) : null));
+    if (!users.length) return [];
+    const now = await this.clock.now(users[0].companyId);
+    return users.map((u) => mapUser(u, u.vendorId ? (vmap.get(u.vendorId) ?? null) : null, u.companyTemplateId ? (tmap.get(u.companyTemplateId) ?? null) : null, now));
   }
 }
 

@@ -12,6 +12,7 @@ import { mapVendor } from './directory.mappers';
 import { CreateVendorDto, UpdateVendorDto } from './dto/vendor.dto';
 import { Vendor } from './entities/vendor.entity';
 import { escapeLike } from './users.service';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export const VENDOR_LIST: ListSpec<'active' | 'query', 'name' | 'id'> = {
   filters: { active: { kind: 'bool' }, query: { kind: 'string' } },
@@ -26,6 +27,7 @@ export class VendorsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly changeLog: ChangeLog,
+    private readonly clock: SandboxClock,
   ) {}
 
   async list(companyId: number, q: ListQuery<'active' | 'query', 'name' | 'id'>): Promise<Page<Record<string, unknown>>> {
@@ -44,7 +46,7 @@ export class VendorsService {
   }
 
   async create(companyId: number, dto: CreateVendorDto, actor: Actor): Promise<Record<string, unknown>> {
-    return this.db.transaction(async (m) => {
+    return this.clock.transaction(companyId, async (m) => {
       try {
         const vendor = await m.save(
           m.create(Vendor, { companyId, name: dto.name, trade: dto.trade ?? null, email: dto.email_address ?? null }),
@@ -60,7 +62,7 @@ export class VendorsService {
   }
 
   async update(companyId: number, vendorId: number, dto: UpdateVendorDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    return this.db.transaction(async (m) => {
+    return this.clock.transaction(companyId, async (m) => {
       const vendor = await lockForEdit(m, Vendor, { id: vendorId, companyId }, 'Vendor', expected);
       if (dto.name !== undefined) vendor.name = dto.name;
       if (dto.trade !== undefined) vendor.trade = dto.trade;

@@ -80,7 +80,7 @@ export class PermissionGuard implements CanActivate {
     const [raw] = await this.rateLimiter.consume(reply, cached, [key]);
     const epoch = raw === null ? null : Number(raw);
     if (raw === null) await this.redis.set(key, String(this.changes.newBase()), 'NX').catch(() => undefined);
-    return this.tokens.valid(hash, epoch) ?? (await this.tokens.load(hash, epoch));
+    return (await this.tokens.valid(hash, epoch)) ?? (await this.tokens.load(hash, epoch));
   }
 
   private async authorize(

@@ -50,7 +50,7 @@ export class PermissionDeniedCause implements CauseDetector {
         user,
         evidence: { action: r.action, layer: r.detail.layer, have: r.detail.have, need: r.detail.need, message: r.detail.message, at: r.created_at.toISOString(), request_id: r.request_id, route: r.detail.route },
         fix: [`Ask a project administrator to give you what '${r.action}' needs (GET /rest/v1.0/projects/{project_id}/permissions/explain?action=${r.action} says exactly what).`],
-        weight: 50 + 30 * recency(r.created_at, ctx.since),
+        weight: 50 + 30 * recency(r.created_at, ctx),
       });
     }
     return out;
@@ -100,7 +100,7 @@ export class DirectLinkCause implements CauseDetector {
         user,
         evidence: { action: r.action, layer: r.detail.layer, message: r.detail.message, route: r.detail.route, at: r.created_at.toISOString() },
         fix: ['Ask the sender to share the item with you (make you its assignee, distribution member or manager), or open it with an account that may see it.'],
-        weight: 70 + 20 * recency(r.created_at, ctx.since),
+        weight: 70 + 20 * recency(r.created_at, ctx),
       }));
   }
 }

@@ -15,6 +15,7 @@ import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
 import { Project } from './entities/project.entity';
 import { ProjectTool } from './entities/project-tool.entity';
 import { mapProject } from './projects.mappers';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export const PROJECT_LIST: ListSpec<'active' | 'query' | 'ids', 'name' | 'id' | 'created_at'> = {
   filters: { active: { kind: 'bool' }, query: { kind: 'string' }, ids: { kind: 'ints' } },
@@ -31,6 +32,7 @@ export class ProjectsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly changeLog: ChangeLog,
+    private readonly clock: SandboxClock,
   ) {}
 
   /** Every project of the company, or (`memberOnly`) only those where the user is an active member. */
@@ -58,7 +60,7 @@ export class ProjectsService {
   }
 
   async create(companyId: number, dto: CreateProjectDto, actor: Actor): Promise<Record<string, unknown>> {
-    const project = await this.db.transaction((m) => this.insert(m, companyId, dto, actor));
+    const project = await this.clock.transaction(companyId, (m) => this.insert(m, companyId, dto, actor));
     return this.get(companyId, project.id);
   }
 
@@ -84,7 +86,7 @@ export class ProjectsService {
   }
 
   async update(companyId: number, projectId: number, dto: UpdateProjectDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(companyId, async (m) => {
       const p = await lockForEdit(m, Project, { id: projectId, companyId }, 'Project', expected);
       if (dto.name !== undefined) p.name = dto.name;
       if (dto.project_number !== undefined) p.projectNumber = dto.project_number;

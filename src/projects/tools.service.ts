@@ -49,8 +49,8 @@ export class ToolsService {
     }
     await this.changes.transaction(companyId, async (m) => {
       await m.query(
-        `INSERT INTO project_tools (project_id, tool, active, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (project_id, tool) DO UPDATE SET active = EXCLUDED.active, updated_at = now()`,
+        `INSERT INTO project_tools (project_id, tool, active, updated_at) VALUES ($1, $2, $3, sim_now())
+         ON CONFLICT (project_id, tool) DO UPDATE SET active = EXCLUDED.active, updated_at = sim_now()`,
         [projectId, name, active],
       );
       await this.audit.record({ companyId, projectId, userId: actor.userId, kind: active ? 'tool_activated' : 'tool_deactivated', action: null, detail: { tool: name }, requestId: actor.requestId }, m);

@@ -171,14 +171,14 @@ export class JobInspector {
    * what ran meanwhile. On timeout: 408 `settle_timeout` naming the stuck jobs.
    */
   async settle(scope: JobScope, timeoutMs: number): Promise<Record<string, unknown>> {
-    const started = Date.now();
+    const started = performance.now();
     let pending: JobView[] = [];
     for (;;) {
       this.relay.wake();
       await this.relay.idle();
       pending = await this.pending(scope);
       if (pending.length === 0) break;
-      if (Date.now() - started >= timeoutMs) {
+      if (performance.now() - started >= timeoutMs) {
         throw new AppError('settle_timeout', `Jobs are still pending after ${timeoutMs} ms.`, {
           timeout_ms: timeoutMs,
           pending: pending.slice(0, 20).map((j) => ({ id: j.id, queue: j.queue, name: j.name, state: j.state, attempts_made: j.attempts_made, error: j.error })),
@@ -187,6 +187,6 @@ export class JobInspector {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const done = (await this.list(scope, ['completed', 'failed'])).filter((j) => j.finished_at && Date.parse(j.finished_at) >= started - 5);
-    return { settled: true, waited_ms: Date.now() - started, ran: done };
+    return { settled: true, waited_ms: Math.round(performance.now() - started), ran: done };
   }
 }

@@ -11,6 +11,7 @@ import type { AccessSubject } from '../permissions/access-subject';
 import { CreateReplyDto, UpdateReplyDto } from './dto/reply.dto';
 import { Rfi, RfiReply } from './rfi.entities';
 import { RfisService } from './rfis.service';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 async function mapReplies(m: EntityManager, replies: RfiReply[], viewerId: number): Promise<Record<string, unknown>[]> {
   const [byId, attachments] = await Promise.all([
@@ -38,6 +39,7 @@ export class RfiRepliesService {
     private readonly rfis: RfisService,
     private readonly changes: ChangeLog,
     private readonly attachments: AttachmentsService,
+    private readonly clock: SandboxClock,
   ) {}
 
   async list(subject: AccessSubject, projectId: number, rfiId: number): Promise<Record<string, unknown>[]> {
@@ -53,7 +55,7 @@ export class RfiRepliesService {
   }
 
   async create(subject: AccessSubject, projectId: number, rfiId: number, dto: CreateReplyDto, actor: Actor): Promise<Record<string, unknown>> {
-    const reply = await this.db.transaction(async (m) => {
+    const reply = await this.clock.transaction(subject.companyId, async (m) => {
       const rfi = await this.openRfi(m, projectId, rfiId, 'reply to the RFI');
       const row = await m.save(m.create(RfiReply, { rfiId, body: dto.body, draft: dto.draft ?? false, createdById: actor.userId }));
       await this.attachments.attach(m, projectId, actor.userId, dto.upload_ids, 'rfi_reply', row.id);
@@ -69,7 +71,7 @@ export class RfiRepliesService {
 
   /** Edits or submits (draft: false) the caller's own reply. */
   async update(subject: AccessSubject, projectId: number, rfiId: number, replyId: number, dto: UpdateReplyDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    const reply = await this.db.transaction(async (m) => {
+    const reply = await this.clock.transaction(subject.companyId, async (m) => {
       const rfi = await this.openRfi(m, projectId, rfiId, 'change a reply');
       const row = await m.findOne(RfiReply, { where: { id: replyId, rfiId }, lock: { mode: 'pessimistic_write' } });
       if (!row || (row.draft && row.createdById !== actor.userId)) throw AppError.notFound('Reply');
@@ -92,7 +94,7 @@ export class RfiRepliesService {
 
   /** `actions/mark_official`: a submitted reply becomes the RFI's official response. */
   async markOfficial(subject: AccessSubject, projectId: number, rfiId: number, replyId: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const rfi = await lockForEdit(m, Rfi, { id: rfiId, projectId }, 'RFI', expected);
       const reply = await m.findOneBy(RfiReply, { id: replyId, rfiId });
       if (!reply || reply.draft) throw AppError.notFound('Reply');

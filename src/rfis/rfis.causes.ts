@@ -90,7 +90,7 @@ export class RfiCauses implements OnModuleInit {
       itemType: 'RFI',
       table: 'rfis',
       columns: 'r.id, r.number, r.subject, r.status, r.updated_at',
-      clauses: (filters) => filterClauses(filters as RfiListQuery['filters']),
+      clauses: (filters, today) => filterClauses(filters as RfiListQuery['filters'], today),
       visibility: (subject, first) => rfiVisibility('r', rfiViewer(subject), first),
     });
   }

@@ -50,9 +50,9 @@ export const RFI_PAGE_VALUES = {
  * (`read`): then only attachments are asked for, and only for the RFIs that
  * have some.
  */
-export async function loadPeople(db: DataSource | EntityManager, rfis: RfiRow[], viewerId: number, read?: RfiPageRead): Promise<RfiPeople> {
+export async function loadPeople(db: DataSource | EntityManager, rfis: RfiRow[], viewerId: number, today: string, read?: RfiPageRead): Promise<RfiPeople> {
   const ids = rfis.map((r) => r.id);
-  const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map(), attachments: new Map(), today: new Date().toISOString().slice(0, 10) };
+  const people: RfiPeople = { assignees: new Map(), distribution: new Map(), users: new Map(), official: new Map(), attachments: new Map(), today };
   if (!ids.length) return people;
   let official: OfficialRow[];
   if (read) {

@@ -39,7 +39,7 @@ export class RfisSeed implements OnModuleInit {
     const m = ctx.manager;
     const projectId = ctx.idOf('projects', 'first');
     const person = (key: string) => ctx.idOf('personas', key);
-    const today = new Date();
+    const today = ctx.now;
     const past = new Date(today.getTime() - 10 * 86400_000).toISOString().slice(0, 10);
     for (const r of RFIS) {
       const rfi = await ctx.insert(Rfi, 'rfis', r.key, {

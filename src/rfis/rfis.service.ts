@@ -5,7 +5,7 @@ import { ChangeLog } from '../changes/change-log.service';
 import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, overdueSql, Page, sqlPage } from '../common/pagination';
+import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, addOverdue, Page, sqlPage } from '../common/pagination';
 import type { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
 import { editConflict, lockForEdit } from '../database/versioning';
@@ -16,6 +16,8 @@ import { CreateRfiDto, UpdateRfiDto } from './dto/rfi.dto';
 import { BallInCourtRole, Rfi } from './rfi.entities';
 import { rfiViewer, rfiVisibility } from './rfi-visibility';
 import { loadPeople, mapRfi, RFI_PAGE_VALUES, RfiPageRead } from './rfis.mapper';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { nowIn } from '../database/write-time';
 
 export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 'rfi_manager_id' | 'private' | 'overdue' | 'query', 'number' | 'id' | 'due_date' | 'created_at' | 'subject'> = {
   filters: {
@@ -33,7 +35,7 @@ export const RFI_LIST: ListSpec<'status' | 'assignee_id' | 'ball_in_court_id' | 
 export type RfiListQuery = ListQuery<keyof typeof RFI_LIST.filters, (typeof RFI_LIST.sorts)[number]>;
 
 /** The list filters as SQL on `r` (rfis), one clause per filter, so diagnose can tell which one hides an RFI. */
-export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
+export function filterClauses(f: RfiListQuery['filters'], today: string): FilterClause[] {
   const out: FilterClause[] = [];
   const add = clauseBuilder(out);
   add('status', f.status, (p) => `r.status = ${p}`);
@@ -46,7 +48,7 @@ export function filterClauses(f: RfiListQuery['filters']): FilterClause[] {
     (p) => `((r.ball_in_court_role = 'RFI Manager' AND r.rfi_manager_id = ${p}) OR (r.ball_in_court_role = 'Creator' AND r.created_by_id = ${p})
       OR (r.ball_in_court_role = 'Assignees' AND EXISTS (SELECT 1 FROM rfi_assignees a WHERE a.rfi_id = r.id AND a.user_id = ${p})))`,
   );
-  add('overdue', f.overdue, overdueSql);
+  addOverdue(add, f.overdue, today);
   add('query', likePattern(f.query), (p) => `(r.subject ILIKE ${p} OR r.question ILIKE ${p} OR r.number::text ILIKE ${p})`);
   return out;
 }
@@ -59,6 +61,7 @@ export class RfisService implements OnModuleInit {
     private readonly changes: ChangeLog,
     private readonly filters: FilteredOutCause,
     private readonly attachments: AttachmentsService,
+    private readonly clock: SandboxClock,
   ) {}
 
   onModuleInit(): void {
@@ -90,12 +93,13 @@ export class RfisService implements OnModuleInit {
 
   async list(subject: AccessSubject, projectId: number, q: RfiListQuery): Promise<Page<Record<string, unknown>>> {
     this.filters.remember('rfis', subject, projectId, q.filters);
+    const today = await this.clock.today(subject.companyId);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', subject: 'r.subject' }[q.sort.field];
     // One round trip: the page's rows with their assignee and distribution ids, and the people and official replies they refer to.
     const { total, rows, values } = await sqlPage<Rfi, { assignee_ids: number[]; distribution_ids: number[]; has_uploads: boolean }, Omit<RfiPageRead, 'lists'>>(this.db, {
       entity: Rfi,
       projectId,
-      clauses: filterClauses(q.filters),
+      clauses: filterClauses(q.filters, today),
       visibility: (first) => rfiVisibility('r', rfiViewer(subject), first),
       orderBy: `${order} ${q.sort.direction} NULLS LAST, r.id ASC`,
       extraColumns: {
@@ -108,7 +112,7 @@ export class RfisService implements OnModuleInit {
       perPage: q.perPage,
     });
     const lists: RfiPageRead['lists'] = new Map(rows.map((row) => [row.id, { assignees: row.assignee_ids, distribution: row.distribution_ids, hasUploads: row.has_uploads }]));
-    const people = await loadPeople(this.db, rows, subject.userId, { lists, users: values?.users ?? [], official: values?.official ?? [] });
+    const people = await loadPeople(this.db, rows, subject.userId, today, { lists, users: values?.users ?? [], official: values?.official ?? [] });
     return Page.of(rows.map((r) => mapRfi(r, people)), total, q);
   }
 
@@ -117,7 +121,7 @@ export class RfisService implements OnModuleInit {
     const rfi = await m.findOneBy(Rfi, { id, projectId });
     if (!rfi) throw AppError.notFound('RFI');
     await this.assertVisible(subject, rfi, m);
-    return mapRfi(rfi, await loadPeople(m, [rfi], subject.userId));
+    return mapRfi(rfi, await loadPeople(m, [rfi], subject.userId, await this.clock.today(subject.companyId)));
   }
 
   async assertVisible(subject: AccessSubject, rfi: Rfi, m: EntityManager = this.db.manager): Promise<void> {
@@ -145,11 +149,11 @@ export class RfisService implements OnModuleInit {
       });
     }
     const errors: FieldError[] = [];
-    const due = dueDateError('due_date', dto.due_date);
+    const due = dueDateError('due_date', dto.due_date, await this.clock.today(subject.companyId));
     if (due) errors.push(due);
     if (!draft && !dto.rfi_manager_id) errors.push({ field: 'rfi_manager_id', message: 'is required to open an RFI' });
     if (errors.length) throw AppError.validation(errors);
-    const created = await this.db.transaction(async (m) => {
+    const created = await this.clock.transaction(subject.companyId, async (m) => {
       await this.checkMembers(m, projectId, dto);
       const rfi = await m.save(
         m.create(Rfi, {
@@ -180,7 +184,7 @@ export class RfisService implements OnModuleInit {
 
   /** `actions/open`: a draft gets its number (sequential per project, never reused) and goes to the assignees. */
   async open(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', undefined);
       await this.assertVisible(subject, rfi, m);
       if (expected !== undefined && expected !== rfi.version) throw editConflict('RFI', rfi.version, expected);
@@ -194,9 +198,9 @@ export class RfisService implements OnModuleInit {
 
   /** PATCH: edit fields, people and privacy (Admin; a Standard creator while the RFI is a draft, settled by the item policy). */
   async update(subject: AccessSubject, projectId: number, id: number, dto: UpdateRfiDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    const due = dueDateError('due_date', dto.due_date);
+    const due = dueDateError('due_date', dto.due_date, await this.clock.today(subject.companyId));
     if (due) throw AppError.validation([due]);
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       if (rfi.status === 'closed') throw AppError.invalidTransition('edit the RFI', 'closed', ['reopen']);
       await this.checkMembers(m, projectId, dto);
@@ -223,7 +227,7 @@ export class RfisService implements OnModuleInit {
 
   /** `actions/close` (open → closed) and `actions/reopen` (closed → open, back to the assignees). */
   async setClosed(subject: AccessSubject, projectId: number, id: number, close: boolean, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       const from = close ? 'open' : 'closed';
       if (rfi.status !== from) {
@@ -231,7 +235,7 @@ export class RfisService implements OnModuleInit {
       }
       await m.update(Rfi, { id }, {
         status: close ? 'closed' : 'open',
-        closedAt: close ? new Date() : null,
+        closedAt: close ? nowIn(m) : null,
         ballInCourtRole: close ? null : await this.openCourt(m, id),
         version: rfi.version + 1,
       });
@@ -241,7 +245,7 @@ export class RfisService implements OnModuleInit {
   }
 
   async remove(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const rfi = await lockForEdit(m, Rfi, { id, projectId }, 'RFI', expected);
       await this.changes.recordRow(m, Rfi, rfi, { companyId: subject.companyId, projectId, resource: 'RFIs', eventType: 'delete', actor });
       const replies: { id: number }[] = await m.query('SELECT id FROM rfi_replies WHERE rfi_id = $1', [id]);
@@ -268,9 +272,9 @@ export class RfisService implements OnModuleInit {
     await m.update(Rfi, { id: rfi.id }, {
       number,
       status: 'open',
-      openedAt: new Date(),
+      openedAt: nowIn(m),
       ballInCourtRole: await this.openCourt(m, rfi.id),
-      dueDate: rfi.dueDate ?? addBusinessDays(new Date(), dueDays),
+      dueDate: rfi.dueDate ?? addBusinessDays(nowIn(m), dueDays),
       version: rfi.version + 1,
     });
   }

@@ -92,6 +92,8 @@ export class ClockService {
       const before = await this.row(sandboxId);
       const result = await work();
       const after = await this.row(sandboxId);
+      // Every process (this one's rescheduling first) reads the clock back on real time.
+      await this.changes.publish(after.company_id);
       await this.jobs.reschedule(after.company_id, clockNow(stateOfRow(after)) - clockNow(stateOfRow(before)));
       return result;
     });

@@ -136,14 +136,24 @@ export class SandboxClock {
   /**
    * A transaction at the sandbox's time: every row it inserts or updates
    * through the ORM gets that time as created_at / updated_at (see
-   * `write-time.ts`), and `work` gets it for the columns it sets itself.
+   * `write-time.ts`), column defaults and `sim_now()` in its SQL answer it,
+   * and `work` gets it for the columns it sets itself.
    */
   async transaction<T>(companyId: number, work: (m: EntityManager, now: Date) => Promise<T>): Promise<T> {
     const now = await this.now(companyId);
-    return this.db.transaction((m) => {
-      setWriteTime(m, now);
+    return this.db.transaction(async (m) => {
+      await this.enter(m, now);
       return work(m, now);
     });
+  }
+
+  /**
+   * Declares `now` as the time of a transaction already open: the ORM's
+   * created/updated dates, column defaults and `sim_now()` in its SQL take it.
+   */
+  async enter(m: EntityManager, now: Date): Promise<void> {
+    setWriteTime(m, now);
+    await m.query(`SELECT set_config('sitesim.now', $1, true)`, [now.toISOString()]);
   }
 
   private async epochOf(companyId: number): Promise<number | null> {

@@ -19,6 +19,8 @@ import { SeedContext, SeedRegistry } from './seed-registry';
 import { applySettingsPatch } from './settings-patch';
 import { SANDBOX_TOKEN_PREFIX } from './sim-control.guard';
 import { PERSONAS } from './training.fixture';
+import { ClockService } from './clock.service';
+import { clockNow, REAL_TIME, SandboxClock } from './sandbox-clock';
 
 /** Plaintext credentials, answered once: at creation or when rotated. */
 export interface IssuedSecrets {
@@ -41,6 +43,8 @@ export class SandboxesService {
     private readonly seeds: SeedRegistry,
     private readonly changes: PermissionChanges,
     private readonly relay: OutboxRelay,
+    private readonly clock: SandboxClock,
+    private readonly clockControls: ClockService,
   ) {}
 
   async create(name: string, template: SandboxTemplate, seed?: number): Promise<Record<string, unknown>> {
@@ -50,7 +54,7 @@ export class SandboxesService {
       persona_password_hash: await hashSecret(password),
       app_secret_hashes: await this.hashAll(secrets.appSecrets),
     };
-    const started = Date.now();
+    const started = performance.now();
     const sandboxSeed = seed ?? randomInt(1, 2_147_483_647);
     const sandboxId = await this.db.transaction(async (m) => {
       const company = await m.save(m.create(Company, { name }));
@@ -70,7 +74,7 @@ export class SandboxesService {
       await this.seed(m, sandbox, seedSecrets);
       return sandbox.id;
     });
-    this.logger.log(`sandbox ${sandboxId} (${template}) created in ${Date.now() - started} ms`);
+    this.logger.log(`sandbox ${sandboxId} (${template}) created in ${Math.round(performance.now() - started)} ms`);
     return this.view(sandboxId, secrets);
   }
 
@@ -86,11 +90,13 @@ export class SandboxesService {
 
   /**
    * Back to the seeded state: every record of the company is deleted and
-   * seeded again with the same ids and logins. Settings and the token stay.
+   * seeded again with the same ids and logins. Settings and the token stay;
+   * the clock goes back to real time (jobs still waiting keep the time they
+   * had left).
    */
   async reset(id: number): Promise<Record<string, unknown>> {
-    const started = Date.now();
-    await this.db.transaction(async (m) => {
+    const started = performance.now();
+    await this.clockControls.reset(id, () => this.db.transaction(async (m) => {
       const sandbox = await m
         .getRepository(Sandbox)
         .createQueryBuilder('s')
@@ -116,12 +122,12 @@ export class SandboxesService {
           JSON.stringify(sandbox.settings), JSON.stringify(sandbox.seededIds), JSON.stringify(sandbox.seedSecrets), sandbox.version + 1, sandbox.createdAt],
       );
       await this.seed(m, sandbox, sandbox.seedSecrets);
-    });
+    }));
     const companyId = await this.companyOf(id);
     await this.changes.publish(companyId);
     // Delays start their seeded sequence again: the same steps after a reset give the same delays.
     await this.relay.resetSequences(companyId);
-    this.logger.log(`sandbox ${id} reset in ${Date.now() - started} ms`);
+    this.logger.log(`sandbox ${id} reset in ${Math.round(performance.now() - started)} ms`);
     return this.view(id, null);
   }
 
@@ -192,7 +198,8 @@ export class SandboxesService {
     const ctx = new SeedContext(m, sandbox.id, sandbox.companyId, sandbox.template, sandbox.seed, {
       personaPasswordHash: secrets.persona_password_hash ?? '',
       appSecretHashes: secrets.app_secret_hashes ?? {},
-    }, sandbox.seededIds ?? {});
+    }, sandbox.seededIds ?? {}, new Date(clockNow(REAL_TIME)));
+    await this.clock.enter(m, ctx.now);
     for (const step of this.seeds.stepsFor(sandbox.template)) await step.run(ctx);
     await m.update(Sandbox, { id: sandbox.id }, { seededIds: ctx.ids });
   }

@@ -23,6 +23,8 @@ export class SeedContext {
     readonly seed: number,
     readonly credentials: SeedCredentials,
     private readonly previous: SeededIds,
+    /** The sandbox's time while it is seeded: a new or reset sandbox's clock runs on real time. */
+    readonly now: Date,
     readonly ids: SeededIds = {},
   ) {}
 

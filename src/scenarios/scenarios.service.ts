@@ -8,6 +8,7 @@ import { DiagnoseService } from '../diagnose/diagnose.service';
 import { SandboxesService } from '../sandboxes/sandboxes.service';
 import type { Scenario } from './scenario';
 import { Persona, ScenarioContext } from './scenario-context';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export interface SandboxView {
   id: number;
@@ -42,6 +43,7 @@ export class ScenariosService {
     private readonly sandboxes: SandboxesService,
     private readonly diagnose: DiagnoseService,
     private readonly adapter: HttpAdapterHost,
+    private readonly clock: SandboxClock,
   ) {}
 
   register(...scenarios: Scenario[]): void {
@@ -72,8 +74,8 @@ export class ScenariosService {
     const symptom = await scenario.observe(ctx, state);
     const findings = await this.findings(scenario, ctx, state);
     const [row]: { id: number }[] = await this.db.query(
-      `INSERT INTO scenario_runs (scenario, sandbox_id, status, state, symptom, findings, fix_steps) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [key, sandbox.id, symptom.present ? 'symptom_shown' : 'failed', JSON.stringify({ ...state, _sandbox_token: sandbox.sandbox_token }), JSON.stringify(symptom), JSON.stringify(findings), JSON.stringify([])],
+      `INSERT INTO scenario_runs (scenario, sandbox_id, status, state, symptom, findings, fix_steps, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [key, sandbox.id, symptom.present ? 'symptom_shown' : 'failed', JSON.stringify({ ...state, _sandbox_token: sandbox.sandbox_token }), JSON.stringify(symptom), JSON.stringify(findings), JSON.stringify([]), await this.clock.now(sandbox.company_id)],
     );
     return { id: row.id, scenario: key, status: symptom.present ? 'symptom_shown' : 'failed', sandbox: this.sandboxOf(sandbox), symptom, findings, fix_steps: await this.fixSteps(scenario) };
   }
@@ -106,8 +108,8 @@ export class ScenariosService {
     const after = await scenario.observe(ctx, run.state);
     const resolved = !after.present;
     await this.db.query(
-      `UPDATE scenario_runs SET status = $2, fix_steps = $3, symptom_after = $4, fixed_at = now() WHERE id = $1`,
-      [id, resolved ? 'resolved' : 'unresolved', JSON.stringify(steps), JSON.stringify(after)],
+      `UPDATE scenario_runs SET status = $2, fix_steps = $3, symptom_after = $4, fixed_at = $5 WHERE id = $1`,
+      [id, resolved ? 'resolved' : 'unresolved', JSON.stringify(steps), JSON.stringify(after), await this.clock.now(view.company_id)],
     );
     return { id, resolved, fix_steps: steps, symptom_after: after };
   }

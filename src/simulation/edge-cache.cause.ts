@@ -38,7 +38,7 @@ export class StaleCacheCause implements CauseDetector {
         const at = (JSON.parse(raw) as { at: number }).at;
         const url = key.slice(key.indexOf(':/rest/') + 1);
         if (at < changedAt.getTime() && (ctx.projectId === null || url.includes(`/projects/${ctx.projectId}`))) {
-          stale.push({ url, cached_at: new Date(at).toISOString(), age_seconds: Math.floor((Date.now() - at) / 1000) });
+          stale.push({ url, cached_at: new Date(at).toISOString(), age_seconds: Math.floor((ctx.now.getTime() - at) / 1000) });
         }
       }
     } while (cursor !== '0' && stale.length < 20);

@@ -5,14 +5,20 @@ import { from, map, mergeMap, Observable, of } from 'rxjs';
 import { keep, KeptAnswer, replay } from '../common/http/kept-answer';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
+import { clockNow, SandboxClock } from '../sandboxes/sandbox-clock';
 
 interface Stored extends KeptAnswer {
+  /** When the answer was stored, in the sandbox's time (epoch ms). */
   at: number;
 }
 
+/** A frozen clock's entries outlive the TTL in real time (up to a day): their age is the sandbox's. */
+const FROZEN_KEEP_SECONDS = 86_400;
+
 /**
  * The edge cache in front of GETs (off by default; per sandbox): answers from
- * Redis with `Age` and `X-Cache`, for `ttl_seconds`; `Cache-Control: no-cache`
+ * Redis with `Age` and `X-Cache`, for `ttl_seconds` of the sandbox's time (an
+ * advanced clock ages entries; a frozen one keeps them); `Cache-Control: no-cache`
  * bypasses it like a hard refresh (and stores the fresh answer). Entries are per
  * user and per URL: an answer is never served to anyone but the user it was
  * made for, and the permission guard still runs before every answer.
@@ -24,6 +30,7 @@ export class EdgeCache implements NestInterceptor {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly clock: SandboxClock,
   ) {}
 
   key(companyId: number, userId: number, url: string): string {
@@ -43,19 +50,21 @@ export class EdgeCache implements NestInterceptor {
     if (request.method !== 'GET' || !auth || !cache?.enabled || !request.url.startsWith('/rest/')) return next.handle();
     const key = this.key(auth.companyId, auth.userId, request.url);
     const bypass = /no-cache|no-store/i.test(String(request.headers['cache-control'] ?? '')) || /no-cache/i.test(String(request.headers.pragma ?? ''));
-    const lookup = bypass ? Promise.resolve(null) : this.redis.get(key).catch(() => null);
+    const lookup = Promise.all([bypass ? null : this.redis.get(key).catch(() => null), this.clock.state(auth.companyId, auth.epoch)]);
     return from(lookup).pipe(
-      mergeMap((raw) => {
-        if (raw) {
-          const hit = JSON.parse(raw) as Stored;
-          void reply.header('X-Cache', 'HIT').header('Age', String(Math.max(0, Math.floor((Date.now() - hit.at) / 1000))));
+      mergeMap(([raw, clock]) => {
+        const now = clockNow(clock);
+        const hit = raw ? (JSON.parse(raw) as Stored) : null;
+        if (hit && now - hit.at < cache.ttl_seconds * 1000) {
+          void reply.header('X-Cache', 'HIT').header('Age', String(Math.max(0, Math.floor((now - hit.at) / 1000))));
           return of(replay(reply, hit));
         }
         return next.handle().pipe(
           map((body) => {
             void reply.header('X-Cache', bypass ? 'BYPASS' : 'MISS').header('Age', '0');
-            const stored: Stored = { at: Date.now(), ...keep(reply, body) };
-            this.redis.set(key, JSON.stringify(stored), 'EX', Math.max(1, cache.ttl_seconds)).catch((err: Error) => this.logger.warn(`not cached: ${err.message}`));
+            const stored: Stored = { at: now, ...keep(reply, body) };
+            const keepFor = clock.frozenAt !== null ? FROZEN_KEEP_SECONDS : Math.max(1, cache.ttl_seconds);
+            this.redis.set(key, JSON.stringify(stored), 'EX', keepFor).catch((err: Error) => this.logger.warn(`not cached: ${err.message}`));
             return body;
           }),
         );

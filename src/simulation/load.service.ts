@@ -12,6 +12,8 @@ import { REDIS } from '../redis/redis.module';
 import type { SimScope } from '../sandboxes/sim-access';
 import { SimScopes } from '../sandboxes/sim-scopes';
 import { sleep } from '../common/sleep';
+import { randomUUID } from 'node:crypto';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export interface LoadState {
   backlog_jobs: number;
@@ -45,6 +47,7 @@ export class LoadService implements JobHook, OnModuleInit {
     private readonly hooks: JobHooks,
     private readonly processors: JobProcessors,
     private readonly scopes: SimScopes,
+    private readonly clock: SandboxClock,
   ) {}
 
   onModuleInit(): void {
@@ -68,13 +71,13 @@ export class LoadService implements JobHook, OnModuleInit {
       project_id: input.project_id ?? null,
       queue: input.queue ?? 'all',
       seed,
-      started_at: new Date().toISOString(),
+      started_at: (await this.clock.now(companyId)).toISOString(),
     };
     await this.redis.set(this.key(companyId), JSON.stringify(state));
     await this.redis.del(`${this.key(companyId)}:n`);
     this.cache.delete(companyId);
     const targets: QueueName[] = state.queue === 'all' ? [...QUEUE_NAMES] : [state.queue];
-    const batch = Date.now();
+    const batch = randomUUID().slice(0, 8);
     for (let offset = 0; offset < state.backlog_jobs; offset += 1000) {
       const byQueue = new Map<QueueName, { name: string; data: Record<string, unknown>; opts: Record<string, unknown> }[]>();
       for (let i = offset; i < Math.min(state.backlog_jobs, offset + 1000); i++) {
@@ -115,10 +118,10 @@ export class LoadService implements JobHook, OnModuleInit {
 
   async stateOf(companyId: number): Promise<LoadState | null> {
     const hit = this.cache.get(companyId);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.state;
+    if (hit && performance.now() - hit.at < CACHE_MS) return hit.state;
     const raw = await this.redis.get(this.key(companyId)).catch(() => null);
     const state = raw ? (JSON.parse(raw) as LoadState) : null;
-    this.cache.set(companyId, { at: Date.now(), state });
+    this.cache.set(companyId, { at: performance.now(), state });
     return state;
   }
 

@@ -12,6 +12,7 @@ import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { SubmittalPackage } from './submittal.entities';
 import { mapPackage } from './submittals.mapper';
 import { SUBMITTAL_LIST, SubmittalsService } from './submittals.service';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export const PACKAGE_LIST: ListSpec<'query', 'number' | 'id' | 'title'> = {
   filters: { query: { kind: 'string' } },
@@ -26,6 +27,7 @@ export class SubmittalPackagesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly submittals: SubmittalsService,
     private readonly changes: ChangeLog,
+    private readonly clock: SandboxClock,
   ) {}
 
   async list(projectId: number, q: ListQuery<'query', 'number' | 'id' | 'title'>): Promise<Page<Record<string, unknown>>> {
@@ -50,7 +52,7 @@ export class SubmittalPackagesService {
   }
 
   async create(subject: AccessSubject, projectId: number, dto: CreatePackageDto, actor: Actor): Promise<Record<string, unknown>> {
-    const id = await this.db.transaction(async (m) => {
+    const id = await this.clock.transaction(subject.companyId, async (m) => {
       const [{ last_package: number }] = await m.query(
         `INSERT INTO submittal_counters (project_id, last_package) VALUES ($1, 1)
          ON CONFLICT (project_id) DO UPDATE SET last_package = submittal_counters.last_package + 1 RETURNING last_package`,
@@ -64,7 +66,7 @@ export class SubmittalPackagesService {
   }
 
   async update(subject: AccessSubject, projectId: number, id: number, dto: UpdatePackageDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const p = await lockForEdit(m, SubmittalPackage, { id, projectId }, 'Submittal package', expected);
       await m.update(SubmittalPackage, { id }, {
         ...(dto.title !== undefined && { title: dto.title }),
@@ -78,7 +80,7 @@ export class SubmittalPackagesService {
 
   /** Deleting a package keeps its submittals; they leave the package. */
   async remove(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const p = await lockForEdit(m, SubmittalPackage, { id, projectId }, 'Submittal package', expected);
       await this.changes.recordRow(m, SubmittalPackage, p, { companyId: subject.companyId, projectId, resource: 'Submittal Packages', eventType: 'delete', actor });
       await m.delete(SubmittalPackage, { id });

@@ -10,6 +10,8 @@ import type { AccessSubject } from '../permissions/access-subject';
 import { CreateResponseDto, UpdateResponseDto } from './dto/response.dto';
 import { RETURNING_RESPONSES, Submittal, SubmittalApprover, SubmittalResponse } from './submittal.entities';
 import { SubmittalsService } from './submittals.service';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { nowIn } from '../database/write-time';
 
 async function mapResponses(m: EntityManager, rows: SubmittalResponse[]): Promise<Record<string, unknown>[]> {
   const approverIds = rows.map((r) => r.approverId);
@@ -78,6 +80,7 @@ export class SubmittalResponsesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly submittals: SubmittalsService,
     private readonly changes: ChangeLog,
+    private readonly clock: SandboxClock,
   ) {}
 
   async list(subject: AccessSubject, projectId: number, submittalId: number): Promise<Record<string, unknown>[]> {
@@ -93,7 +96,7 @@ export class SubmittalResponsesService {
   }
 
   async create(subject: AccessSubject, projectId: number, submittalId: number, dto: CreateResponseDto, actor: Actor): Promise<Record<string, unknown>> {
-    const row = await this.db.transaction(async (m) => {
+    const row = await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id: submittalId, projectId }, 'Submittal', undefined);
       await this.assertInCourt(m, s, actor.userId);
       const approver = await m.findOneByOrFail(SubmittalApprover, { submittalId, step: s.currentStep!, userId: actor.userId });
@@ -115,7 +118,7 @@ export class SubmittalResponsesService {
           comment: dto.comment ?? '',
           draft,
           createdById: actor.userId,
-          respondedAt: draft ? null : new Date(),
+          respondedAt: draft ? null : nowIn(m),
         }),
       );
       if (!draft) await this.afterSubmit(m, subject, s, dto.response, actor);
@@ -126,7 +129,7 @@ export class SubmittalResponsesService {
 
   /** Changes or submits (draft: false) the caller's own draft response. A submitted response is final. */
   async update(subject: AccessSubject, projectId: number, submittalId: number, responseId: number, dto: UpdateResponseDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    const row = await this.db.transaction(async (m) => {
+    const row = await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id: submittalId, projectId }, 'Submittal', undefined);
       const r = await m.findOneBy(SubmittalResponse, { id: responseId, submittalId });
       if (!r || (r.draft && r.createdById !== actor.userId)) throw AppError.notFound('Response');
@@ -143,7 +146,7 @@ export class SubmittalResponsesService {
         response,
         ...(dto.comment !== undefined && { comment: dto.comment }),
         draft: !submitting,
-        ...(submitting && { respondedAt: new Date() }),
+        ...(submitting && { respondedAt: nowIn(m) }),
         version: r.version + 1,
       });
       if (submitting) await this.afterSubmit(m, subject, s, response, actor);

@@ -93,7 +93,7 @@ export class SubmittalCauses implements OnModuleInit {
       itemType: 'Submittal',
       table: 'submittals',
       columns: 'r.id, r.number, r.revision, r.title, r.status, r.workflow_state, r.updated_at',
-      clauses: (filters) => submittalFilterClauses(filters as SubmittalListQuery['filters']),
+      clauses: (filters, today) => submittalFilterClauses(filters as SubmittalListQuery['filters'], today),
       visibility: (subject, first) => submittalVisibility('r', submittalViewer(subject), first),
     });
   }

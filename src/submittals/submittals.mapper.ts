@@ -29,12 +29,14 @@ export interface SubmittalPeople {
   vendors: Map<number, { id: number; name: string }>;
   packages: Map<number, { id: number; number: number; title: string }>;
   attachments: Map<number, Record<string, unknown>[]>;
+  /** Today in the sandbox (YYYY-MM-DD): what `overdue` is judged by. */
+  today: string;
 }
 
 /** Everything a page of submittals refers to, with the attachments `viewerId` may see. */
-export async function loadSubmittalPeople(db: DataSource | EntityManager, submittals: SubmittalRow[], viewerId: number): Promise<SubmittalPeople> {
+export async function loadSubmittalPeople(db: DataSource | EntityManager, submittals: SubmittalRow[], viewerId: number, today: string): Promise<SubmittalPeople> {
   const ids = submittals.map((s) => s.id);
-  const people: SubmittalPeople = { approvers: new Map(), distribution: new Map(), users: new Map(), vendors: new Map(), packages: new Map(), attachments: new Map() };
+  const people: SubmittalPeople = { approvers: new Map(), distribution: new Map(), users: new Map(), vendors: new Map(), packages: new Map(), attachments: new Map(), today };
   if (!ids.length) return people;
   const vendorIds = [...new Set(submittals.map((s) => s.responsibleContractorId).filter((x): x is number => x !== null))];
   const packageIds = [...new Set(submittals.map((s) => s.packageId).filter((x): x is number => x !== null))];
@@ -129,7 +131,7 @@ export function mapSubmittal(s: SubmittalRow, people: SubmittalPeople, viewerId:
     responsible_contractor: s.responsibleContractorId ? (people.vendors.get(s.responsibleContractorId) ?? null) : null,
     package: s.packageId ? (people.packages.get(s.packageId) ?? null) : null,
     due_date: s.dueDate,
-    overdue: s.status === 'open' && s.dueDate !== null && s.dueDate < new Date().toISOString().slice(0, 10),
+    overdue: s.status === 'open' && s.dueDate !== null && s.dueDate < people.today,
     distribution: (people.distribution.get(s.id) ?? []).map((id) => people.users.get(id)).filter((u): u is UserRef => !!u),
     workflow_state: s.workflowState,
     current_step: s.currentStep,

@@ -21,7 +21,7 @@ export class SubmittalsSeed implements OnModuleInit {
     const m = ctx.manager;
     const projectId = ctx.idOf('projects', 'first');
     const person = (key: string) => ctx.idOf('personas', key);
-    const now = new Date();
+    const now = ctx.now;
     const pkg = await ctx.insert(SubmittalPackage, 'submittal_packages', 'electrical', {
       companyId: ctx.companyId,
       projectId,

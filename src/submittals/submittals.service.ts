@@ -5,7 +5,7 @@ import { ChangeLog } from '../changes/change-log.service';
 import { dueDateError } from '../common/dates';
 import { AppError, FieldError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, overdueSql, Page, sqlPage } from '../common/pagination';
+import { clauseBuilder, FilterClause, likePattern, ListQuery, ListSpec, addOverdue, Page, sqlPage } from '../common/pagination';
 import { lockForEdit } from '../database/versioning';
 import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import type { AccessSubject } from '../permissions/access-subject';
@@ -15,6 +15,8 @@ import { CreateSubmittalDto, DistributeDto, UpdateSubmittalDto, WorkflowStepDto 
 import { submittalViewer, submittalVisibility } from './submittal-visibility';
 import { Submittal } from './submittal.entities';
 import { loadSubmittalPeople, mapSubmittal } from './submittals.mapper';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { nowIn } from '../database/write-time';
 
 export const SUBMITTAL_LIST: ListSpec<
   'status' | 'workflow_state' | 'ball_in_court_id' | 'submittal_manager_id' | 'approver_id' | 'package_id' | 'private' | 'overdue' | 'query',
@@ -42,7 +44,7 @@ const inCourt = (p: string) => `((r.ball_in_court_role = 'Submittal Manager' AND
       AND NOT EXISTS (SELECT 1 FROM submittal_responses x WHERE x.approver_id = a.id AND NOT x.draft))))`;
 
 /** The list filters as SQL on `r` (submittals), one clause per filter, so diagnose can tell which one hides a submittal. */
-export function submittalFilterClauses(f: SubmittalListQuery['filters']): FilterClause[] {
+export function submittalFilterClauses(f: SubmittalListQuery['filters'], today: string): FilterClause[] {
   const out: FilterClause[] = [];
   const add = clauseBuilder(out);
   add('status', f.status, (p) => `r.status = ${p}`);
@@ -52,7 +54,7 @@ export function submittalFilterClauses(f: SubmittalListQuery['filters']): Filter
   add('private', f.private, (p) => `r.private = ${p}`);
   add('approver_id', f.approver_id, (p) => `EXISTS (SELECT 1 FROM submittal_approvers a WHERE a.submittal_id = r.id AND a.user_id = ${p})`);
   add('ball_in_court_id', f.ball_in_court_id, inCourt);
-  add('overdue', f.overdue, overdueSql);
+  addOverdue(add, f.overdue, today);
   add('query', likePattern(f.query), (p) => `(r.title ILIKE ${p} OR r.description ILIKE ${p} OR r.number::text ILIKE ${p})`);
   return out;
 }
@@ -65,6 +67,7 @@ export class SubmittalsService implements OnModuleInit {
     private readonly changes: ChangeLog,
     private readonly filters: FilteredOutCause,
     private readonly attachments: AttachmentsService,
+    private readonly clock: SandboxClock,
   ) {}
 
   onModuleInit(): void {
@@ -85,17 +88,18 @@ export class SubmittalsService implements OnModuleInit {
   /** A page of the submittals the viewer may see; `remember` keeps the filters for diagnose (the user's own list view). */
   async list(subject: AccessSubject, projectId: number, q: SubmittalListQuery, remember = true): Promise<Page<Record<string, unknown>>> {
     if (remember) this.filters.remember('submittals', subject, projectId, q.filters);
+    const today = await this.clock.today(subject.companyId);
     const order = { number: 'r.number', id: 'r.id', due_date: 'r.due_date', created_at: 'r.created_at', title: 'r.title' }[q.sort.field];
     const { total, rows: page } = await sqlPage(this.db, {
       entity: Submittal,
       projectId,
-      clauses: submittalFilterClauses(q.filters),
+      clauses: submittalFilterClauses(q.filters, today),
       visibility: (first) => submittalVisibility('r', submittalViewer(subject), first),
       orderBy: `${order} ${q.sort.direction} NULLS LAST, r.revision ${q.sort.direction}, r.id ASC`,
       page: q.page,
       perPage: q.perPage,
     });
-    const people = await loadSubmittalPeople(this.db, page, subject.userId);
+    const people = await loadSubmittalPeople(this.db, page, subject.userId, today);
     return Page.of(page.map((s) => mapSubmittal(s, people, subject.userId)), total, q);
   }
 
@@ -104,7 +108,7 @@ export class SubmittalsService implements OnModuleInit {
     const s = await m.findOneBy(Submittal, { id, projectId });
     if (!s) throw AppError.notFound('Submittal');
     await this.assertVisible(subject, s, m);
-    return mapSubmittal(s, await loadSubmittalPeople(m, [s], subject.userId), subject.userId);
+    return mapSubmittal(s, await loadSubmittalPeople(m, [s], subject.userId, await this.clock.today(subject.companyId)), subject.userId);
   }
 
   async assertVisible(subject: AccessSubject, s: Submittal, m: EntityManager = this.db.manager): Promise<void> {
@@ -126,9 +130,9 @@ export class SubmittalsService implements OnModuleInit {
   }
 
   async create(subject: AccessSubject, projectId: number, dto: CreateSubmittalDto, actor: Actor): Promise<Record<string, unknown>> {
-    const errors = [dueDateError('due_date', dto.due_date), ...workflowErrors(dto.workflow)].filter((e): e is FieldError => e !== null);
+    const errors = [dueDateError('due_date', dto.due_date, await this.clock.today(subject.companyId)), ...workflowErrors(dto.workflow)].filter((e): e is FieldError => e !== null);
     if (errors.length) throw AppError.validation(errors);
-    const id = await this.db.transaction(async (m) => {
+    const id = await this.clock.transaction(subject.companyId, async (m) => {
       await this.checkReferences(m, subject.companyId, projectId, dto);
       const [creator]: { vendor_id: number | null; own: boolean | null }[] = await m.query(
         'SELECT u.vendor_id, v.is_own_company AS own FROM users u LEFT JOIN vendors v ON v.id = u.vendor_id WHERE u.id = $1',
@@ -171,9 +175,9 @@ export class SubmittalsService implements OnModuleInit {
 
   /** PATCH: Admin; a Standard creator on their own draft (the item policy settles that). The workflow is fixed once submitted. */
   async update(subject: AccessSubject, projectId: number, id: number, dto: UpdateSubmittalDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    const errors = [dueDateError('due_date', dto.due_date), ...workflowErrors(dto.workflow)].filter((e): e is FieldError => e !== null);
+    const errors = [dueDateError('due_date', dto.due_date, await this.clock.today(subject.companyId)), ...workflowErrors(dto.workflow)].filter((e): e is FieldError => e !== null);
     if (errors.length) throw AppError.validation(errors);
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id, projectId }, 'Submittal', expected);
       if (s.status === 'closed') throw AppError.invalidTransition('edit the submittal', 'closed', ['revise']);
       if (dto.workflow !== undefined && s.status !== 'draft') {
@@ -202,7 +206,7 @@ export class SubmittalsService implements OnModuleInit {
 
   /** `actions/submit`: a draft opens with court at step 1's approvers. */
   async submit(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id, projectId }, 'Submittal', expected);
       if (s.status !== 'draft') throw AppError.invalidTransition('submit the submittal', s.status, s.status === 'open' ? ['distribute', 'close', 'revise'] : ['revise']);
       const [{ steps }] = await m.query('SELECT count(DISTINCT step)::int AS steps FROM submittal_approvers WHERE submittal_id = $1', [id]);
@@ -210,14 +214,14 @@ export class SubmittalsService implements OnModuleInit {
       if (!s.submittalManagerId) errors.push({ field: 'submittal_manager_id', message: 'must be set before the submittal is submitted' });
       if (steps === 0) errors.push({ field: 'workflow', message: 'must have at least one step with an approver before the submittal is submitted' });
       if (errors.length) throw AppError.validation(errors, 'The submittal is not ready to submit.');
-      await this.touch(m, subject, s, { status: 'open', workflowState: 'in_review', currentStep: 1, ballInCourtRole: 'Approvers', submittedAt: new Date() }, actor);
+      await this.touch(m, subject, s, { status: 'open', workflowState: 'in_review', currentStep: 1, ballInCourtRole: 'Approvers', submittedAt: nowIn(m) }, actor);
     });
     return this.get(subject, projectId, id);
   }
 
   /** `actions/distribute`: once the workflow is through (or returned), the manager sends the result to the distribution. */
   async distribute(subject: AccessSubject, projectId: number, id: number, dto: DistributeDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id, projectId }, 'Submittal', expected);
       if (s.status !== 'open' || (s.workflowState !== 'complete' && s.workflowState !== 'returned')) {
         throw AppError.invalidTransition(
@@ -230,17 +234,17 @@ export class SubmittalsService implements OnModuleInit {
       for (const userId of new Set(dto.distribution_ids ?? [])) {
         await m.query('INSERT INTO submittal_distribution (submittal_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [id, userId]);
       }
-      await this.touch(m, subject, s, { distributedAt: new Date() }, actor);
+      await this.touch(m, subject, s, { distributedAt: nowIn(m) }, actor);
     });
     return this.get(subject, projectId, id);
   }
 
   /** `actions/close`: an open submittal is closed; nobody holds the ball. */
   async close(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id, projectId }, 'Submittal', expected);
       if (s.status !== 'open') throw AppError.invalidTransition('close the submittal', s.status, s.status === 'draft' ? ['submit'] : ['revise']);
-      await this.touch(m, subject, s, { status: 'closed', closedAt: new Date(), ballInCourtRole: null }, actor);
+      await this.touch(m, subject, s, { status: 'closed', closedAt: nowIn(m), ballInCourtRole: null }, actor);
     });
     return this.get(subject, projectId, id);
   }
@@ -251,7 +255,7 @@ export class SubmittalsService implements OnModuleInit {
    * revision is closed.
    */
   async revise(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
-    const created = await this.db.transaction(async (m) => {
+    const created = await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id, projectId }, 'Submittal', expected);
       const [{ latest }] = await m.query('SELECT max(revision)::int AS latest FROM submittals WHERE project_id = $1 AND number = $2', [projectId, s.number]);
       if (latest !== s.revision) throw AppError.invalidTransition('revise the submittal', `revision ${s.revision} of ${latest}`, [`revise revision ${latest}`]);
@@ -282,7 +286,7 @@ export class SubmittalsService implements OnModuleInit {
       );
       await m.query('INSERT INTO submittal_distribution (submittal_id, user_id) SELECT $2, user_id FROM submittal_distribution WHERE submittal_id = $1', [s.id, next.id]);
       await m.query('INSERT INTO submittal_approvers (submittal_id, step, user_id, required) SELECT $2, step, user_id, required FROM submittal_approvers WHERE submittal_id = $1', [s.id, next.id]);
-      if (s.status === 'open') await this.touch(m, subject, s, { status: 'closed', closedAt: new Date(), ballInCourtRole: null }, actor);
+      if (s.status === 'open') await this.touch(m, subject, s, { status: 'closed', closedAt: nowIn(m), ballInCourtRole: null }, actor);
       await this.changes.recordRow(m, Submittal, next.id, { companyId: subject.companyId, projectId, resource: 'Submittals', eventType: 'create', actor });
       return next.id;
     });
@@ -290,7 +294,7 @@ export class SubmittalsService implements OnModuleInit {
   }
 
   async remove(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(subject.companyId, async (m) => {
       const s = await lockForEdit(m, Submittal, { id, projectId }, 'Submittal', expected);
       await this.changes.recordRow(m, Submittal, s, { companyId: subject.companyId, projectId, resource: 'Submittals', eventType: 'delete', actor });
       await this.attachments.removeFor(m, 'submittal', [id]);

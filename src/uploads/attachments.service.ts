@@ -119,7 +119,7 @@ export class AttachmentsService {
     }
     if (problems.length) throw AppError.validation([{ field: 'upload_ids', message: problems.join('; ') }], `upload_ids: ${problems.join('; ')}`);
     await m.query(
-      'UPDATE uploads SET attached_to_type = $1, attached_to_id = $2, held_until_attached = false, version = version + 1, updated_at = now() WHERE id = ANY($3::int[])',
+      'UPDATE uploads SET attached_to_type = $1, attached_to_id = $2, held_until_attached = false, version = version + 1, updated_at = sim_now() WHERE id = ANY($3::int[])',
       [type, itemId, ids],
     );
     // Files sent with the item itself were held until now: their processing starts with the item.

@@ -11,6 +11,7 @@ import { loadSettings, SandboxSettings } from '../sandboxes/sandbox-settings';
 import { checkType, SNIFF_BYTES } from './file-types';
 import { readChunks } from './upload-receiver';
 import { Upload } from './upload.entities';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 /** Bytes per second the simulated processing works through, per latency profile (custom profiles: realistic). */
 const PROCESSING_RATE: Record<'instant' | 'realistic' | 'congested', number> = {
@@ -42,6 +43,7 @@ export class UploadProcessing implements OnModuleInit {
     @InjectDataSource() private readonly db: DataSource,
     private readonly processors: JobProcessors,
     private readonly changes: ChangeLog,
+    private readonly clock: SandboxClock,
   ) {}
 
   onModuleInit(): void {
@@ -56,8 +58,10 @@ export class UploadProcessing implements OnModuleInit {
     const upload = await this.db.getRepository(Upload).findOneBy({ id: payload.uploadId });
     if (!upload) return { skipped: 'the upload no longer exists' };
     if (upload.processingStatus === 'ready' || upload.processingStatus === 'failed') return { skipped: `already ${upload.processingStatus}` };
-    await this.db.query(`UPDATE uploads SET processing_status = 'processing', processing_started_at = now(), updated_at = now() WHERE id = $1`, [upload.id]);
-    const started = Date.now();
+    const begun = await this.clock.now(upload.companyId);
+    await this.db.query(`UPDATE uploads SET processing_status = 'processing', processing_started_at = $2, updated_at = $2 WHERE id = $1`, [upload.id, begun]);
+    // Processing takes real time (the work and the profile's processing time), measured on the monotonic clock.
+    const started = performance.now();
     const hash = createHash('sha256');
     let size = 0;
     let head: Buffer | null = null;
@@ -73,24 +77,24 @@ export class UploadProcessing implements OnModuleInit {
     const type = checkType(upload.kind, upload.fileName, head ?? Buffer.alloc(0));
     if (!type.ok) throw new UnrecoverableError(type.message);
     const settings = await loadSettings(this.db, upload.companyId);
-    await sleep(Math.max(0, processingMs(settings, size, upload.contentType) - (Date.now() - started)));
-    await this.db.transaction(async (m) => {
+    await sleep(Math.max(0, processingMs(settings, size, upload.contentType) - (performance.now() - started)));
+    await this.clock.transaction(upload.companyId, async (m) => {
       // An UPDATE through TypeORM answers [rows, count].
       const [, count]: [unknown[], number] = await m.query(
-        `UPDATE uploads SET processing_status = 'ready', processing_error = NULL, processed_at = now(), version = version + 1, updated_at = now()
+        `UPDATE uploads SET processing_status = 'ready', processing_error = NULL, processed_at = sim_now(), version = version + 1, updated_at = sim_now()
           WHERE id = $1 AND processing_status = 'processing'`,
         [upload.id],
       );
       if (!count) return;
       await this.changes.recordRow(m, Upload, upload.id, { companyId: upload.companyId, projectId: upload.projectId, resource: 'Uploads', eventType: 'update', actor: null });
     });
-    return { upload_id: upload.id, bytes: size, ms: Date.now() - started };
+    return { upload_id: upload.id, bytes: size, ms: Math.round(performance.now() - started) };
   }
 
   private async fail(payload: JobOf<'uploads.process-attachment'>, error: Error): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(payload.companyId, async (m) => {
       const [, count]: [unknown[], number] = await m.query(
-        `UPDATE uploads SET processing_status = 'failed', processing_error = $2, version = version + 1, updated_at = now()
+        `UPDATE uploads SET processing_status = 'failed', processing_error = $2, version = version + 1, updated_at = sim_now()
           WHERE id = $1 AND processing_status IN ('queued', 'processing')`,
         [payload.uploadId, error.message.slice(0, 1000)],
       );

@@ -13,6 +13,7 @@ import { REDIS } from '../redis/redis.module';
 import type { SandboxSettings } from '../sandboxes/sandbox-settings';
 import { checkType, SNIFF_BYTES, UploadKind, unsafeNameReason } from './file-types';
 import { Upload } from './upload.entities';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 /** Content is stored in chunks of this size. */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -96,6 +97,7 @@ export class UploadReceiver {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
     private readonly jobs: Jobs,
+    private readonly clock: SandboxClock,
   ) {}
 
   /** `POST .../uploads`: one file, in the part `file`, queued for processing at once. */
@@ -127,7 +129,7 @@ export class UploadReceiver {
     const seen: Seen = { fileName: null, sizeBytes: null };
     const slot = await this.takeSlot(input);
     try {
-      return await this.db.transaction((m) => this.stream(m, request, input, seen, opts));
+      return await this.clock.transaction(input.companyId, (m) => this.stream(m, request, input, seen, opts));
     } catch (err) {
       const error = this.asRefusal(err, opts);
       if (error) await this.record(input, error, seen);

@@ -82,7 +82,7 @@ export class AttachmentProcessingCause implements CauseDetector {
               `POST /_sim/settle?project_id=${ctx.projectId} waits until it is done; GET /_sim/jobs?project_id=${ctx.projectId} shows where it is.`,
             ],
         // A file that others cannot see yet is the most specific answer to "not visible".
-        weight: (ctx.itemId !== null && r.attached_to_id === ctx.itemId ? 92 : ctx.symptom === 'not_visible' ? 72 : 60) + (failed ? 5 : 0) + 5 * recency(r.created_at, ctx.since),
+        weight: (ctx.itemId !== null && r.attached_to_id === ctx.itemId ? 92 : ctx.symptom === 'not_visible' ? 72 : 60) + (failed ? 5 : 0) + 5 * recency(r.created_at, ctx),
       });
     }
     return out;
@@ -163,7 +163,7 @@ abstract class RefusalCause implements CauseDetector {
           stored: 'nothing: no upload row, no content, no job',
         },
         fix: fixFor(r, settingsUrl),
-        weight: (ctx.symptom === 'not_uploading' ? 85 : 40) + 10 * recency(r.created_at, ctx.since),
+        weight: (ctx.symptom === 'not_uploading' ? 85 : 40) + 10 * recency(r.created_at, ctx),
       });
     }
     return out;

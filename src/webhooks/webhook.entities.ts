@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { VersionedEntity } from '../database/base.entity';
 
+/** One attempt of a delivery: when it was made (sandbox time), what the destination answered, and the error if it failed. */
+export interface DeliveryAttempt {
+  attempt: number;
+  at: string;
+  response_status: number | null;
+  error: string | null;
+}
+
 @Entity('webhook_hooks')
 export class WebhookHook extends VersionedEntity {
   @Column({ type: 'integer' })
@@ -73,6 +81,10 @@ export class WebhookDelivery {
 
   @Column({ type: 'timestamptz', nullable: true })
   nextAttemptAt!: Date | null;
+
+  /** Every attempt, oldest first, at its sandbox time. */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  attemptLog!: DeliveryAttempt[];
 
   @Column({ type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;

@@ -13,6 +13,7 @@ import { Jobs } from '../queues/jobs.service';
 import { checkDestination } from './destination';
 import { CreateHookDto, CreateTriggerDto, UpdateHookDto } from './dto/webhook.dto';
 import { WebhookDelivery, WebhookHook, WebhookTrigger } from './webhook.entities';
+import { SandboxClock } from '../sandboxes/sandbox-clock';
 
 export const DELIVERY_LIST: ListSpec<'status', 'id' | 'created_at'> = {
   filters: { status: { kind: 'enum', values: ['queued', 'retrying', 'delivered', 'discarded'] } },
@@ -49,6 +50,7 @@ export function mapDelivery(d: WebhookDelivery): Record<string, unknown> {
     response_body: d.responseBody,
     last_error: d.lastError,
     next_attempt_at: d.nextAttemptAt?.toISOString() ?? null,
+    attempt_log: d.attemptLog,
     delivered_at: d.deliveredAt?.toISOString() ?? null,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
@@ -62,6 +64,7 @@ export class WebhooksService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly jobs: Jobs,
+    private readonly clock: SandboxClock,
   ) {}
 
   async list(companyId: number, projectId: number): Promise<Record<string, unknown>[]> {
@@ -88,7 +91,7 @@ export class WebhooksService {
   async update(companyId: number, projectId: number, hookId: number, dto: UpdateHookDto, expected: number | undefined): Promise<Record<string, unknown>> {
     if (dto.destination_url !== undefined) this.checkUrl(dto.destination_url, 'destination_url');
     const headers = dto.destination_headers === undefined ? undefined : this.checkHeaders(dto.destination_headers);
-    await this.db.transaction(async (m) => {
+    await this.clock.transaction(companyId, async (m) => {
       const hook = await lockForEdit(m, WebhookHook, { id: hookId, companyId, projectId }, 'Webhook', expected);
       if (dto.namespace !== undefined) hook.namespace = dto.namespace;
       if (dto.destination_url !== undefined) hook.destinationUrl = dto.destination_url;

@@ -17,11 +17,14 @@ export function clauseBuilder(out: FilterClause[]) {
 }
 
 /**
- * `overdue` as SQL on `r`: open and due before today. An item without a due
- * date is not overdue, so `overdue=false` lists it (without COALESCE the
- * comparison would be NULL and hide it).
+ * The `overdue` filter on `r`: open and due before today in the sandbox (the
+ * clause's value is that day, YYYY-MM-DD). An item without a due date is not
+ * overdue, so `overdue=false` lists it (without COALESCE the comparison would
+ * be NULL and hide it).
  */
-export const overdueSql = (param: string): string => `(COALESCE(r.status = 'open' AND r.due_date < CURRENT_DATE, false) = ${param})`;
+export function addOverdue(add: ReturnType<typeof clauseBuilder>, wanted: unknown, today: string): void {
+  add('overdue', wanted === undefined ? undefined : today, (p) => `(COALESCE(r.status = 'open' AND r.due_date < ${p}::date, false) = ${wanted === true})`);
+}
 
 /** `%text%` for ILIKE, with the pattern characters of the text escaped. */
 export const likePattern = (text: unknown): string | undefined =>

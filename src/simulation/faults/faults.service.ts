@@ -7,6 +7,7 @@ import { uniform01 } from '../../queues/latency';
 import type { SimScope } from '../../sandboxes/sim-access';
 import { SimScopes } from '../../sandboxes/sim-scopes';
 import { CreateFaultRuleDto, Effect } from './fault-rule.dto';
+import { SandboxClock } from '../../sandboxes/sandbox-clock';
 
 export interface FaultRule {
   id: number;
@@ -48,8 +49,9 @@ export interface HttpSubject {
 
 const CACHE_MS = 1000;
 
-export function mapRule(r: FaultRule): Record<string, unknown> {
-  const expired = r.expires_at !== null && r.expires_at.getTime() <= Date.now();
+/** A rule as answered; `now` is its sandbox's time (what `active` and expiry are judged by). */
+export function mapRule(r: FaultRule, now: Date): Record<string, unknown> {
+  const expired = r.expires_at !== null && r.expires_at.getTime() <= now.getTime();
   const spent = r.remaining !== null && r.remaining <= 0;
   return {
     id: r.id,
@@ -91,15 +93,17 @@ export class FaultsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly scopes: SimScopes,
+    private readonly clock: SandboxClock,
   ) {}
 
   async create(scope: SimScope | undefined, dto: CreateFaultRuleDto): Promise<Record<string, unknown>> {
     this.check(dto);
     const { companyId, seed } = await this.companyFor(scope, dto);
+    const now = await this.clock.now(companyId);
     const [row]: FaultRule[] = await this.db.query(
       `INSERT INTO fault_rules (company_id, target, queue, job_name, route, method, project_id, user_id, effect, status, delay_ms,
-                                probability, count, remaining, seed, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING *`,
+                                probability, count, remaining, seed, expires_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16) RETURNING *`,
       [
         companyId,
         dto.target,
@@ -115,11 +119,12 @@ export class FaultsService {
         dto.probability,
         dto.count ?? null,
         dto.seed ?? seed,
-        dto.expires_in_seconds ? new Date(Date.now() + dto.expires_in_seconds * 1000) : null,
+        dto.expires_in_seconds ? new Date(now.getTime() + dto.expires_in_seconds * 1000) : null,
+        now,
       ],
     );
     this.cache.delete(companyId);
-    return mapRule(row);
+    return mapRule(row, now);
   }
 
   async list(scope: SimScope | undefined): Promise<Record<string, unknown>[]> {
@@ -128,7 +133,7 @@ export class FaultsService {
       'SELECT * FROM fault_rules WHERE ($1::int IS NULL OR company_id = $1) ORDER BY id',
       [companyId],
     );
-    return rows.map(mapRule);
+    return Promise.all(rows.map(async (r) => mapRule(r, await this.clock.now(r.company_id))));
   }
 
   async remove(scope: SimScope | undefined, id: number): Promise<void> {
@@ -141,16 +146,21 @@ export class FaultsService {
     this.cache.delete(rows[0].company_id);
   }
 
-  /** Active rules of a company (cached for a second; a process's own changes apply at once). */
+  /**
+   * Active rules of a company at its sandbox's time (cached for a second of
+   * real time; a process's own changes apply at once).
+   */
   async active(companyId: number): Promise<FaultRule[]> {
+    const now = await this.clock.now(companyId);
+    const live = (rules: FaultRule[]) => rules.filter((r) => r.expires_at === null || r.expires_at.getTime() > now.getTime());
     const hit = this.cache.get(companyId);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.rules;
+    if (hit && performance.now() - hit.at < CACHE_MS) return live(hit.rules);
     const rules: FaultRule[] = await this.db.query(
-      `SELECT * FROM fault_rules WHERE company_id = $1 AND (expires_at IS NULL OR expires_at > now())
+      `SELECT * FROM fault_rules WHERE company_id = $1 AND (expires_at IS NULL OR expires_at > $2)
           AND (remaining IS NULL OR remaining > 0) ORDER BY id`,
-      [companyId],
+      [companyId, now],
     );
-    this.cache.set(companyId, { at: Date.now(), rules });
+    this.cache.set(companyId, { at: performance.now(), rules });
     return rules;
   }
 
@@ -182,9 +192,9 @@ export class FaultsService {
     for (const rule of rules) {
       const [rows]: [{ evaluations: number }[], number] = await this.db.query(
         `UPDATE fault_rules SET evaluations = evaluations + 1
-          WHERE id = $1 AND (expires_at IS NULL OR expires_at > now()) AND (remaining IS NULL OR remaining > 0)
+          WHERE id = $1 AND (expires_at IS NULL OR expires_at > $2) AND (remaining IS NULL OR remaining > 0)
           RETURNING evaluations`,
-        [rule.id],
+        [rule.id, await this.clock.now(rule.company_id)],
       );
       if (!rows.length) {
         this.cache.delete(rule.company_id);
