@@ -16,7 +16,6 @@ export interface ClockView {
 
 /** Advisory lock class of clock changes (with the sandbox id): one change of a sandbox's clock at a time, in every process. */
 const LOCK_CLASS = 0x636c6f63; // "cloc"
-const WRITE_ATTEMPTS = 5;
 
 export function viewOf(state: ClockState): ClockView {
   const { now, offsetMs } = readClock(state);
@@ -106,24 +105,27 @@ export class ClockService {
   }
 
   /**
-   * Writes the clock with optimistic locking: the new state is computed from
-   * the row as read and written only if its version is still the same (a
-   * settings change may have written it meanwhile); then published.
+   * Writes the clock: the new state is computed from the row as it stands
+   * under its row lock (a settings change waits, or is waited for), the
+   * sandbox's version goes up, and the change is published to every process.
    */
   private async write(sandboxId: number, next: (current: ClockState) => ClockState): Promise<{ companyId: number; state: ClockState }> {
-    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-      const row = await this.row(sandboxId);
-      const state = next(stateOfRow(row));
-      const [, count]: [unknown[], number] = await this.db.query(
-        'UPDATE sandboxes SET clock_offset_ms = $3, clock_frozen_at = $4, version = version + 1 WHERE id = $1 AND version = $2',
-        [sandboxId, row.version, Math.round(state.offsetMs), state.frozenAt === null ? null : new Date(state.frozenAt)],
+    const written = await this.db.transaction(async (m) => {
+      const [row]: SandboxClockRow[] = await m.query(
+        'SELECT company_id, version, clock_offset_ms, clock_frozen_at FROM sandboxes WHERE id = $1 FOR UPDATE',
+        [sandboxId],
       );
-      if (count) {
-        await this.changes.publish(row.company_id);
-        return { companyId: row.company_id, state };
-      }
-    }
-    throw new AppError('edit_conflict', 'The sandbox kept changing while its clock was being set; try again.', { sandbox_id: sandboxId });
+      if (!row) throw AppError.notFound('Sandbox');
+      const state = next(stateOfRow(row));
+      await m.query('UPDATE sandboxes SET clock_offset_ms = $2, clock_frozen_at = $3, version = version + 1 WHERE id = $1', [
+        sandboxId,
+        Math.round(state.offsetMs),
+        state.frozenAt === null ? null : new Date(state.frozenAt),
+      ]);
+      return { companyId: row.company_id, state };
+    });
+    await this.changes.publish(written.companyId);
+    return written;
   }
 
   /** One clock change per sandbox at a time, across processes (a session advisory lock, released if the process dies). */
