@@ -55,7 +55,7 @@ export class SimJobsController {
       ...PROJECT_QUERY,
       timeout_ms: { schema: Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 }), description: 'How long to wait, in milliseconds' },
     },
-    ok: { description: 'Nothing is pending; the jobs that finished while waiting', schema: SettleAnswer },
+    ok: { status: 200, description: 'Nothing is pending; the jobs that finished while waiting', schema: SettleAnswer },
     errors: ['validation_failed', 'not_found', 'settle_timeout'],
   })
   async settle(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {

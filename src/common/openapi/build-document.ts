@@ -1,4 +1,4 @@
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -21,6 +21,8 @@ type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 interface HandlerInfo {
   access: RouteAccess | undefined;
   doc: DocOptions | undefined;
+  /** Its `@HttpCode`: the status of its success answer unless the doc names one. */
+  httpCode: number | undefined;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -169,6 +171,7 @@ function handlers(app: NestFastifyApplication): Map<string, HandlerInfo> {
         out.set(`${type.name}_${key}`, {
           access: Reflect.getMetadata(ROUTE_ACCESS, handler) ?? Reflect.getMetadata(ROUTE_ACCESS, type),
           doc: Reflect.getMetadata(API_DOC, handler),
+          httpCode: Reflect.getMetadata(HTTP_CODE_METADATA, handler),
         });
       }
     }
@@ -176,8 +179,9 @@ function handlers(app: NestFastifyApplication): Map<string, HandlerInfo> {
   return out;
 }
 
-function defaultStatus(method: Method, answer: DocAnswer): number {
+function defaultStatus(method: Method, answer: DocAnswer, httpCode?: number): number {
   if (answer.status) return answer.status;
+  if (httpCode) return httpCode;
   if (method === 'delete') return 204;
   return method === 'post' ? 201 : 200;
 }
@@ -276,7 +280,7 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
     for (const method of Object.keys(item) as Method[]) {
       const op: Json = item[method];
       const id = String(op.operationId).replace(/\[\d+\]$/, '');
-      const { access, doc } = info.get(id) ?? { access: undefined, doc: undefined };
+      const { access, doc, httpCode } = info.get(id) ?? { access: undefined, doc: undefined, httpCode: undefined };
       if (!doc) problems.undocumented.push(`${method.toUpperCase()} ${path} (${id})`);
       const takesBody = op.requestBody !== undefined || doc?.body !== undefined;
       const oauth = OAUTH_JSON_ROUTES.includes(path);
@@ -340,7 +344,7 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
               }]
             : [];
         for (const [i, answer] of [doc.ok, ...(doc.also ?? []), ...offline].entries()) {
-          const status = defaultStatus(method, answer);
+          const status = defaultStatus(method, answer, i === 0 ? httpCode : undefined);
           const list = i === 0 && doc.list !== undefined;
           const headers: Json = { ...REQUEST_ID_HEADER, ...(path.startsWith('/rest/') ? RATE_HEADERS : {}) };
           if (list) {

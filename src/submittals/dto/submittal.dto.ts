@@ -65,6 +65,7 @@ export class UpdateSubmittalDto {
 export class DistributeDto {
   @ApiPropertyOptional(IDS(200, 'Added to the distribution list before it is sent'))
   @IsOptional() @IsArray() @ArrayMaxSize(200) @IdField({ each: true }) distribution_ids?: number[];
-  @ApiPropertyOptional(TEXT) @IsOptional() @IsString() @MaxLength(20_000) message?: string;
+  @ApiPropertyOptional({ ...TEXT, description: 'A note to the distribution, as the reference platform takes it; accepted, not kept' })
+  @IsOptional() @IsString() @MaxLength(20_000) message?: string;
   @ApiPropertyOptional(VERSION) @IsOptional() @IsInt() @Min(1) version?: number;
 }
