@@ -52,6 +52,7 @@ export const Job = Named(
     attempts_made: Int({ minimum: 0 }),
     attempts_max: Int({ minimum: 0, description: 'Attempts before the job fails for good (0 while committed)' }),
     delay_ms: Int({ minimum: 0, description: 'The delay drawn from the latency profile' }),
+    due_at: Nullable({ ...DateTime, description: 'When the job (or its next attempt) is due, in its sandbox\'s time; the sandbox clock runs it then (an advance, at once)' }),
     enqueued_at: DateTime,
     processed_at: Nullable(DateTime),
     finished_at: Nullable(DateTime),

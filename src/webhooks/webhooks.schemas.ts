@@ -3,6 +3,17 @@ import { WEBHOOK_RESOURCES } from './dto/webhook.dto';
 
 const EVENT_TYPES = ['create', 'update', 'delete'] as const;
 
+
+/** One attempt of a delivery. */
+const DeliveryAttempt = Named(
+  'WebhookDeliveryAttempt',
+  Obj({
+    attempt: Int({ minimum: 1 }),
+    at: { ...DateTime, description: 'When the attempt was made, in sandbox time' },
+    response_status: Nullable(Int({ minimum: 100, maximum: 599, description: 'What the destination answered; null when it could not be reached' })),
+    error: Nullable(Str({ maxLength: 1000, example: 'destination answered 500' })),
+  }),
+);
 /** A trigger of a hook: which changes it is sent (`mapTrigger`). */
 export const WebhookTrigger = Named(
   'WebhookTrigger',
@@ -63,6 +74,7 @@ export const WebhookDelivery = Named(
     response_body: Nullable(Str({ maxLength: 1000, description: 'The start of what the destination answered last' })),
     last_error: Nullable(Str({ maxLength: 1000, example: 'destination answered 503' })),
     next_attempt_at: Nullable(DateTime),
+    attempt_log: ArrayOf(DeliveryAttempt, { description: 'Every attempt, oldest first, at its sandbox time: the retry schedule as it ran (1 s doubling to 1 h; none after 12 h)' }),
     delivered_at: Nullable(DateTime),
     created_at: DateTime,
     updated_at: DateTime,

