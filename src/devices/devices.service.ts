@@ -14,6 +14,7 @@ import { Jobs } from '../queues/jobs.service';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { JobClock } from '../queues/job-clock';
 
 export interface DeviceRow {
   id: number;
@@ -60,6 +61,7 @@ export class DevicesService {
     private readonly inspector: JobInspector,
     private readonly queues: QueueRegistry,
     private readonly clock: SandboxClock,
+    private readonly jobClock: JobClock,
   ) {}
 
   storeKey(deviceId: number, url: string): string {
@@ -247,7 +249,7 @@ export class DevicesService {
         (j) => j.name === 'sync.device' && (j.payload as { deviceId?: number }).deviceId === d.id && j.state === 'delayed',
       );
       if (waiting.length) {
-        for (const j of waiting) await (await this.queues.get(j.queue).getJob(j.id))?.promote().catch(() => undefined);
+        for (const j of waiting) await this.jobClock.runNow(d.company_id, j.queue, j.id);
         continue;
       }
       await this.clock.transaction(d.company_id, async (m) => {

@@ -3,6 +3,7 @@ import { sleep } from '../common/sleep';
 import { realDelayUntil, SandboxClock } from '../sandboxes/sandbox-clock';
 import { JobInspector, JobView } from './job-inspector';
 import { dueAtOf, JobMeta, OutboxRelay } from './outbox-relay';
+import { QueueName } from './queue-names';
 import { QueueRegistry } from './queue-registry';
 
 /** What an advance of the clock ran: each due job once per attempt, in due order. */
@@ -71,6 +72,15 @@ export class JobClock {
       });
     }
     return ran;
+  }
+
+  /** Runs a delayed job now ("sync now"): due at the sandbox's now, even on a frozen clock. */
+  async runNow(companyId: number, queue: QueueName, jobId: string): Promise<void> {
+    const job = await this.queues.get(queue).getJob(jobId);
+    if (!job) return;
+    const meta = (job.data as { _meta?: JobMeta })._meta;
+    if (meta) await job.updateData({ ...job.data, _meta: { ...meta, dueAt: (await this.clock.now(companyId)).getTime() } }).catch(() => undefined);
+    await job.promote().catch(() => undefined);
   }
 
   /**

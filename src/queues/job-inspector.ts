@@ -9,6 +9,7 @@ import type { JobMeta } from './outbox-relay';
 import { dueAtOf, OutboxRelay, parseOpenMember } from './outbox-relay';
 import { QUEUE_NAMES, QueueName } from './queue-names';
 import { QueueRegistry } from './queue-registry';
+import { realTime } from '../sandboxes/sandbox-clock';
 
 export interface JobScope {
   companyId: number | null;
@@ -172,6 +173,8 @@ export class JobInspector {
    */
   async settle(scope: JobScope, timeoutMs: number): Promise<Record<string, unknown>> {
     const started = performance.now();
+    // BullMQ stamps jobs with real time: what finished while waiting is what finished after this
+    const since = realTime();
     let pending: JobView[] = [];
     for (;;) {
       this.relay.wake();
@@ -186,7 +189,7 @@ export class JobInspector {
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    const done = (await this.list(scope, ['completed', 'failed'])).filter((j) => j.finished_at && Date.parse(j.finished_at) >= started - 5);
+    const done = (await this.list(scope, ['completed', 'failed'])).filter((j) => j.finished_at && Date.parse(j.finished_at) >= since - 5);
     return { settled: true, waited_ms: Math.round(performance.now() - started), ran: done };
   }
 }

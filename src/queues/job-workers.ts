@@ -81,14 +81,18 @@ export class JobWorkers implements OnApplicationShutdown {
   }
 
   /**
-   * Jobs are due in their sandbox's time. One that comes up before that (its
-   * sandbox clock is frozen) goes back to wait, without using an attempt,
-   * until the clock gets there; advancing the clock runs it.
+   * Jobs are due in their sandbox's time. One that comes up before that while
+   * its sandbox clock is frozen goes back to wait, without using an attempt,
+   * until the clock gets there: advancing the clock runs it (so does
+   * `JobClock.runNow`, which makes it due now).
    */
   private async heldBack(job: Job, token: string | undefined): Promise<boolean> {
     const companyId = (job.data as { companyId?: unknown }).companyId;
     if (typeof companyId !== 'number' || !token || (job.data as { _meta?: JobMeta })._meta === undefined) return false;
     const state = await this.clock.state(companyId);
+    // A running clock is never behind a job's real timer (it only moves forward, and every move reschedules):
+    // a job up early there was promoted on purpose, and runs.
+    if (state.frozenAt === null) return false;
     const dueAt = dueAtOf(job);
     if (dueAt - clockNow(state) <= HOLD_TOLERANCE_MS) return false;
     await job.moveToDelayed(realTimeFor(state, dueAt), token);

@@ -26,6 +26,14 @@ export const REAL_TIME: ClockState = { offsetMs: 0, frozenAt: null };
  */
 export const FROZEN_HOLD_MS = 60_000;
 
+/**
+ * The server's real time (epoch ms): for what is not a sandbox's time, such as
+ * comparing with BullMQ's own timestamps. A sandbox's time is `clockNow`.
+ */
+export function realTime(): number {
+  return Date.now();
+}
+
 /** Sandbox time (epoch ms) under a clock state. */
 export function clockNow(state: ClockState, real: number = Date.now()): number {
   return state.frozenAt ?? real + state.offsetMs;
