@@ -26,7 +26,7 @@ export const Rfi = Named(
     received_from: Nullable(UserRef),
     created_by: Nullable(UserRef),
     due_date: Nullable(DateOnly),
-    overdue: Bool({ description: 'Open and past its due date (UTC)' }),
+    overdue: Bool({ description: "Open and past its due date, by the sandbox's clock" }),
     cost_impact: Impact,
     schedule_impact: Impact,
     ball_in_court: ArrayOf(UserRef, { description: 'Who is to act next' }),

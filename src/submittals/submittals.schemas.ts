@@ -39,7 +39,7 @@ export const Submittal = Named(
     responsible_contractor: Nullable(Obj({ id: Id, name: Str({ example: 'Summit Electrical' }) }, { description: 'A vendor of the company directory' })),
     package: Nullable(Obj({ id: Id, number: Int({ minimum: 1 }), title: Str({ example: 'Division 26 — Electrical' }) }, { description: 'The submittal package it is in' })),
     due_date: Nullable(DateOnly),
-    overdue: Bool({ description: 'Open and past its due date (UTC)' }),
+    overdue: Bool({ description: "Open and past its due date, by the sandbox's clock" }),
     distribution: ArrayOf(UserRef),
     workflow_state: Enum(WORKFLOW_STATES, { description: 'Not submitted yet, with a step’s approvers, returned to the manager, or through every step' }),
     current_step: Nullable(Int({ minimum: 1, description: 'The step in review; null before the submittal is submitted', example: 1 })),

@@ -375,12 +375,33 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
 
   const named: Json = {};
   const document = hoistNamed(base, named) as Json;
-  document.components = {
-    ...document.components,
-    schemas: { ...schemas, ...named, RouteNotFound: { ...ErrorBody(['not_found'], 404), description: 'What any path that is not a route answers (404 `not_found`)' } },
-  };
+  document.components = { ...document.components, schemas: used(document.paths, { ...schemas, ...named }) };
   addExamples(document);
   return { document: document as OpenAPIObject, problems };
+}
+
+/**
+ * The component schemas the operations refer to, directly or through one
+ * another: a request DTO whose operation documents its body with its own
+ * schema is left out (it would be an unused component).
+ */
+function used(paths: Json, schemas: Json): Json {
+  const out: Json = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node as Json)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+        const name = value.slice('#/components/schemas/'.length);
+        if (!(name in out) && name in schemas) {
+          out[name] = schemas[name];
+          visit(schemas[name]);
+        }
+      } else visit(value);
+    }
+  };
+  visit(paths);
+  return Object.fromEntries(Object.keys(schemas).filter((n) => n in out).map((n) => [n, out[n]]));
 }
 
 /** An example for every JSON answer and request body, generated from its schema (so it is valid by construction). */
