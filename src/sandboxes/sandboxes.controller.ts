@@ -56,7 +56,7 @@ export class SandboxesController {
   @HttpCode(200)
   @Doc({
     summary: 'Reset a sandbox to its seeded state',
-    description: 'Deletes every record of the company and seeds it again with the same ids and logins; access tokens issued before stop working. Settings, the sandbox token and the app secrets stay.',
+    description: 'Deletes every record of the company and seeds it again with the same ids and logins; access tokens issued before stop working, and the sandbox clock goes back to real time (jobs still waiting keep the time they had left). Settings, the sandbox token and the app secrets stay.',
     ok: { description: 'The sandbox as seeded again', schema: Sandbox },
   })
   reset(@Param('sandbox_id', IdPipe) id: number): Promise<Record<string, unknown>> {
