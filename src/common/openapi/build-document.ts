@@ -77,7 +77,8 @@ function impliedErrors(path: string, method: Method, access: RouteAccess | undef
   const rest = path.startsWith('/rest/');
   const kind = access?.kind;
   if (kind && kind !== 'public' && kind !== 'sim_control') {
-    codes.push('unauthenticated', 'session_expired', 'account_inactive', 'system_overloaded');
+    // 503: a simulated overload, or Redis (rate limits, caches, idempotency) unreachable
+    codes.push('unauthenticated', 'session_expired', 'account_inactive', 'system_overloaded', 'service_unavailable');
     // a malformed X-Device-Id answers 422 on any route under /rest
     if (rest) codes.push('rate_limited', 'validation_failed');
   }
@@ -89,7 +90,7 @@ function impliedErrors(path: string, method: Method, access: RouteAccess | undef
     codes.push('permission_denied');
     if (!isCompanyTool(ruleOf(access.action).tool)) codes.push('tool_inactive');
   }
-  if (kind === 'sim_control') codes.push('unauthenticated', 'permission_denied');
+  if (kind === 'sim_control') codes.push('unauthenticated', 'permission_denied', 'service_unavailable');
   if (/\{\w+\}/.test(path)) codes.push('not_found');
   if (takesBody) codes.push('invalid_request', 'validation_failed', 'request_too_large');
   if (method === 'post' && rest) codes.push('idempotency_key_reused', 'idempotency_in_progress');
