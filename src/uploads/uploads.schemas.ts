@@ -19,7 +19,7 @@ export const Upload = Named(
     name: Str({ description: 'The file name as sent', example: 'shop-drawing-rev2.pdf' }),
     content_type: Enum(ATTACHMENT_TYPES, { description: 'What the content is (told by its bytes, matching its extension)' }),
     size: Int({ minimum: 1, description: 'Bytes', example: 482113 }),
-    checksum_sha256: Nullable(Type.String({ pattern: '^[0-9a-f]{64}$', example: 'e3b0c44298fc1c149afbbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Hex SHA-256 of the content, once `ready`' })),
+    checksum_sha256: Nullable(Type.String({ pattern: '^[0-9a-f]{64}$', example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'Hex SHA-256 of the content, once `ready`' })),
     processing_status: Enum(['queued', 'processing', 'ready', 'failed'], { description: 'A job takes the file from `queued` to `ready` (or `failed`, with `processing_error`)' }),
     processing_error: Nullable(Str({ description: 'Why processing failed' })),
     url: Nullable(Str({ description: 'Where the content is read, once `ready`', example: '/rest/v1.0/projects/7/uploads/42/content' })),
