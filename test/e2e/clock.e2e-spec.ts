@@ -56,7 +56,7 @@ describe('the sandbox clock', () => {
     for (const seconds of [0, -5, 'soon', null, 31_536_001, Number.MAX_SAFE_INTEGER]) {
       const res = await advance(a, seconds);
       expectError(res, 422, 'validation_failed');
-      expect([...new Set(fieldsOf(res))]).toEqual(['seconds']);
+      expect(fieldsOf(res)).toEqual(['seconds']);
     }
     expectError(await api.post(`/_sim/sandboxes/${a.info.id}/clock/actions/advance`, {}), 422, 'validation_failed');
     expectError(await api.post(`/_sim/sandboxes/${a.info.id}/clock/actions/advance`, { seconds: 60, extra: true }), 422, 'validation_failed');
