@@ -4,27 +4,29 @@ import type { Actor } from '../common/http/request-helpers';
 import type { ChangeEvent } from './change-log.entity';
 
 /** Resource names of the change log; the first ones are the reference platform's webhook names. */
-export type ResourceName =
-  | 'Projects'
-  | 'Project Users'
-  | 'Vendors'
-  | 'RFIs'
-  | 'RFI Replies'
-  | 'Submittals'
-  | 'Submittal Packages'
-  | 'Uploads'
-  | 'Budget Line Items'
-  | 'Commitments'
-  | 'Change Orders'
-  | 'Direct Costs'
-  | 'Images'
-  | 'Image Categories'
-  | 'Drawings'
-  | 'Drawing Revisions'
-  | 'Markups'
-  | 'Users'
-  | 'Permission Templates'
-  | 'Project Tools';
+export const RESOURCE_NAMES = [
+  'Projects',
+  'Project Users',
+  'Vendors',
+  'RFIs',
+  'RFI Replies',
+  'Submittals',
+  'Submittal Packages',
+  'Uploads',
+  'Budget Line Items',
+  'Commitments',
+  'Change Orders',
+  'Direct Costs',
+  'Images',
+  'Image Categories',
+  'Drawings',
+  'Drawing Revisions',
+  'Markups',
+  'Users',
+  'Permission Templates',
+  'Project Tools',
+] as const;
+export type ResourceName = (typeof RESOURCE_NAMES)[number];
 
 export interface Change {
   id: number;

@@ -1,14 +1,19 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AppError, FieldError } from '../common/errors';
+import { Doc } from '../common/openapi/doc.decorator';
+import { ArrayOf, Int, Str, Type } from '../common/openapi/schema';
 import { parseId } from '../common/validation/id.pipe';
 import { SimControl } from '../permissions/route-access';
 import { SimScopes } from '../sandboxes/sim-scopes';
+import { RESOURCE_NAMES } from './change-log.service';
+import { ChangeLogEntry } from './changes.schemas';
 
 const KNOWN = ['project_id', 'sandbox_id', 'resource', 'resource_id', 'after_id', 'limit'];
+const ID_QUERY = Int({ minimum: 1, maximum: 2_147_483_647 });
 
 /** The change log, newest last: what was written, by whom, as which version (webhooks and devices are fed from it). */
 @ApiTags('Simulator: change log')
@@ -21,12 +26,21 @@ export class ChangesController {
   ) {}
 
   @Get()
-  @ApiQuery({ name: 'project_id', required: false })
-  @ApiQuery({ name: 'sandbox_id', required: false })
-  @ApiQuery({ name: 'resource', required: false, description: 'e.g. Projects, Project Users, Vendors' })
-  @ApiQuery({ name: 'resource_id', required: false })
-  @ApiQuery({ name: 'after_id', required: false, description: 'Only changes after this change id (poll with the last id you saw)' })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @Doc({
+    summary: 'List the change log',
+    description:
+      "Every write of the sandbox, oldest first: the resource, its id, its version after the write and a snapshot of the row, who made it and in which request. Webhook deliveries and device syncs are fed from this log. The sandbox is the sandbox token's, or named by `sandbox_id` or `project_id` (which must agree; one of them is needed without a sandbox token). Page through it with `after_id` (the last id seen) and `limit`. An unknown query parameter answers 422.",
+    query: {
+      project_id: { schema: ID_QUERY, description: 'Only the changes of this project (a project of the sandbox)' },
+      sandbox_id: { schema: ID_QUERY, description: 'The sandbox (implied by a sandbox token or `project_id`)' },
+      resource: { schema: Str({ maxLength: 64, example: 'Project Users' }), description: `Only changes of this resource (${RESOURCE_NAMES.map((r) => `\`${r}\``).join(', ')}); another name matches nothing` },
+      resource_id: { schema: ID_QUERY, description: 'Only changes of the item with this id (ids repeat across resources: give `resource` too)' },
+      after_id: { schema: ID_QUERY, description: 'Only changes after this change id (poll with the last id you saw)' },
+      limit: { schema: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), description: 'At most this many changes' },
+    },
+    ok: { description: 'The changes, oldest first', schema: ArrayOf(ChangeLogEntry) },
+    errors: ['validation_failed', 'not_found'],
+  })
   async list(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>[]> {
     const errors: FieldError[] = Object.keys(query).filter((k) => !KNOWN.includes(k)).map((field) => ({ field, message: 'is not a known parameter' }));
     const id = (name: string): number | null => {
