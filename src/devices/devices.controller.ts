@@ -2,10 +2,20 @@ import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors';
+import { Doc } from '../common/openapi/doc.decorator';
+import { ArrayOf } from '../common/openapi/schema';
 import { SimControl } from '../permissions/route-access';
 import type { SimScope } from '../sandboxes/sim-access';
 import { SimScopes } from '../sandboxes/sim-scopes';
+import { Device, DeviceKey, DeviceWrite } from './devices.schemas';
 import { DevicesService } from './devices.service';
+
+const DEVICE_PARAM = {
+  device_id: { schema: DeviceKey, description: 'The device key, as sent in `X-Device-Id` (every device with this key: one per user that used it)' },
+};
+const SCOPE = "A sandbox token reaches its own sandbox's devices only; the operator (or open controls) every sandbox's.";
+const DEVICES = (what: string) => ({ description: what, schema: ArrayOf(Device) });
+const DEVICES200 = (what: string) => ({ status: 200, ...DEVICES(what) });
 
 @ApiTags('Simulator: devices')
 @Controller('_sim/devices')
@@ -17,29 +27,58 @@ export class DevicesController {
   ) {}
 
   @Get()
+  @Doc({
+    summary: 'List devices',
+    description: `Every device that has made a request with \`X-Device-Id\`: online or not, when it last synced, how many changes it has not seen, and how many of its offline writes wait or conflicted. ${SCOPE}`,
+    ok: DEVICES('The devices, oldest first'),
+  })
   async list(@Req() req: FastifyRequest): Promise<Record<string, unknown>[]> {
     return this.devices.describe(await this.company(req.simScope));
   }
 
   @Get(':device_id/writes')
+  @Doc({
+    summary: "List a device's offline writes",
+    description: `The writes the device made while offline, in order: queued, or applied with the status and body they answered (a 409 is kept as a conflict, not lost). A key no device has used answers an empty list. ${SCOPE}`,
+    params: DEVICE_PARAM,
+    ok: { description: 'The writes, oldest first', schema: ArrayOf(DeviceWrite) },
+  })
   async writes(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
     return this.devices.writes(await this.company(req.simScope), this.key(key));
   }
 
   @Post(':device_id/actions/go_offline')
   @HttpCode(200)
+  @Doc({
+    summary: 'Take a device offline',
+    description: `From now on the device's writes under \`/rest\` are kept on it (202, \`X-Queued-Offline: true\`) instead of running, and it reads what it last synced. A key no device has used answers 404. ${SCOPE}`,
+    params: DEVICE_PARAM,
+    ok: DEVICES200('The device (one per user that used the key), now offline'),
+  })
   async offline(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
     return this.devices.setOnline(await this.company(req.simScope), this.key(key), false);
   }
 
   @Post(':device_id/actions/go_online')
   @HttpCode(200)
+  @Doc({
+    summary: 'Bring a device back online',
+    description: `Queues a \`sync.replay\` job that applies its offline writes in order through the API as its user (with the permission checks of now), and a \`sync.device\` job that syncs it; both run with the sandbox's sync delay (\`POST /_sim/settle\` waits for them). A key no device has used answers 404. ${SCOPE}`,
+    params: DEVICE_PARAM,
+    ok: DEVICES200('The device (one per user that used the key), online, with its sync pending'),
+  })
   async online(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
     return this.devices.setOnline(await this.company(req.simScope), this.key(key), true);
   }
 
   @Post(':device_id/actions/sync')
   @HttpCode(200)
+  @Doc({
+    summary: 'Sync a device now',
+    description: `A sync delivery already waiting for the device runs at once; otherwise a new one is queued. An offline device's sync job is skipped until it is online. A key no device has used answers 404; while Redis (the queues) is unreachable it answers 503 \`service_unavailable\`. ${SCOPE}`,
+    params: DEVICE_PARAM,
+    ok: DEVICES200('The device (one per user that used the key), its sync pending'),
+  })
   async sync(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
     return this.devices.requestSync(await this.company(req.simScope), this.key(key));
   }

@@ -261,8 +261,9 @@ export class DevicesService {
   }
 
   async describe(companyId: number | null, key?: string): Promise<Record<string, unknown>[]> {
-    const rows: (DeviceRow & { latest: string | null; queued: number; conflicts: number })[] = await this.db.query(
-      `SELECT d.*, (SELECT max(id) FROM change_log c WHERE c.company_id = d.company_id) AS latest,
+    // not_seen counts the company's changes since the sync (change ids are shared by every company, so their difference is not a count)
+    const rows: (DeviceRow & { not_seen: number; queued: number; conflicts: number })[] = await this.db.query(
+      `SELECT d.*, (SELECT count(*)::int FROM change_log c WHERE c.company_id = d.company_id AND c.id > d.synced_change_id) AS not_seen,
               (SELECT count(*)::int FROM device_writes w WHERE w.device_id = d.id AND w.status = 'queued') AS queued,
               (SELECT count(*)::int FROM device_writes w WHERE w.device_id = d.id AND w.status = 'conflict') AS conflicts
          FROM devices d WHERE ($1::int IS NULL OR d.company_id = $1) AND ($2::text IS NULL OR d.device_key = $2) ORDER BY d.id`,
@@ -274,7 +275,7 @@ export class DevicesService {
       online: d.online,
       synced_at: d.synced_at.toISOString(),
       synced_change_id: Number(d.synced_change_id),
-      changes_not_seen: Math.max(0, Number(d.latest ?? 0) - Number(d.synced_change_id)),
+      changes_not_seen: d.not_seen,
       sync_pending: d.sync_pending,
       queued_writes: d.queued,
       conflicts: d.conflicts,
