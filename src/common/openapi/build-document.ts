@@ -30,6 +30,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Not signed in, or the token expired, was revoked or belongs to a deactivated user',
   403: 'Refused by a permission layer: `details` names the layer, and what is had and needed',
   404: 'The route, project or item is unknown in this company',
+  406: 'The `Accept` header admits none of the types the route answers',
   408: 'The upload stopped, or settling took longer than asked',
   409: 'The item changed since it was read, or the same request is still running',
   413: 'The body or file is larger than allowed',
@@ -37,7 +38,7 @@ const STATUS_TEXT: Record<number, string> = {
   422: 'The input is invalid (`details.fields` names each field), or the item cannot make this change',
   423: 'The account or item is locked',
   429: 'Too many requests (`Retry-After` says when to retry)',
-  503: 'The system is under (simulated) load (`Retry-After` says when to retry)',
+  503: 'The system is under (simulated) load, or a service it needs is down (`Retry-After` says when to retry)',
 };
 
 /** Path parameters that are not integer ids. */
@@ -353,7 +354,8 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
             headers['Per-Page'] = header('The page size used', { type: 'integer' });
             headers.Link = header('RFC 8288 links with rel first, prev, next and last, as they apply');
           }
-          if (!list && answer.schema && JSON.stringify(answer.schema).includes('"version"')) headers.ETag = header('`"<version>"` of the item');
+          // an array answer carries no ETag (only single items do: ItemHeadersInterceptor)
+          if (!list && answer.schema && answer.schema.type !== 'array' && JSON.stringify(answer.schema).includes('"version"')) headers.ETag = header('`"<version>"` of the item');
           if (status === 201 && method === 'post') headers.Location = header('The URL of the created item');
           for (const [name, h] of Object.entries(answer.headers ?? {})) headers[name] = header(h.description, h.schema ?? { type: 'string' });
           const body = content(answer, list);
