@@ -1,12 +1,16 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors';
+import { Doc } from '../common/openapi/doc.decorator';
 import { Public } from '../permissions/route-access';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
+import { assertAcceptable } from './accept';
+import { Health } from './observability.schemas';
 import { Metrics } from './metrics';
 
 async function timed<T>(fn: () => Promise<T>, timeoutMs = 2000): Promise<{ ok: boolean; ms: number; error?: string; value?: T }> {
@@ -34,27 +38,49 @@ export class HealthController {
 
   @Get('health')
   @Public('operations: load balancers and the start script poll it')
-  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  @Doc({
+    summary: 'Check health',
+    description:
+      'Checks PostgreSQL, Redis and the queues (each within 2 s) and answers how long each took. When one of them fails it answers 503 `service_unavailable`, with the same checks in `details.checks` and what failed in the message. It answers JSON only: an `Accept` header that admits no `application/json` answers 406.',
+    ok: { description: 'Every dependency is up', schema: Health },
+    errors: ['not_acceptable', 'service_unavailable'],
+  })
+  async health(@Headers('accept') accept: string | undefined): Promise<Record<string, unknown>> {
+    assertAcceptable(accept, 'application/json');
     const [postgres, redis, queues] = await Promise.all([
       timed(() => this.db.query('SELECT 1')),
       timed(() => this.redis.ping()),
       timed(() => this.queues.counts()),
     ]);
-    const ok = postgres.ok && redis.ok && queues.ok;
-    void reply.status(ok ? 200 : 503);
-    return {
-      status: ok ? 'ok' : 'degraded',
-      checks: {
-        postgres: { ok: postgres.ok, latency_ms: postgres.ms, error: postgres.error },
-        redis: { ok: redis.ok, latency_ms: redis.ms, error: redis.error },
-        queues: { ok: queues.ok, latency_ms: queues.ms, error: queues.error, counts: queues.value },
-      },
+    const checks = {
+      postgres: { ok: postgres.ok, latency_ms: postgres.ms, error: postgres.error },
+      redis: { ok: redis.ok, latency_ms: redis.ms, error: redis.error },
+      queues: { ok: queues.ok, latency_ms: queues.ms, error: queues.error, counts: queues.value },
     };
+    const failed = Object.entries(checks).filter(([, c]) => !c.ok);
+    if (failed.length) {
+      // an error like every other (API.md "Errors"), so that a probe and a client read it the same way
+      throw new AppError(
+        'service_unavailable',
+        `Not healthy: ${failed.map(([name, c]) => `${name} (${c.error})`).join(', ')}.`,
+        { status: 'degraded', checks },
+        { 'Retry-After': '2' },
+      );
+    }
+    return { status: 'ok', checks };
   }
 
   @Get('metrics')
   @Public('operations: Prometheus scrapes it')
-  async prometheus(@Res() reply: FastifyReply): Promise<void> {
+  @Doc({
+    summary: 'Export Prometheus metrics',
+    description:
+      "The process's metrics in the Prometheus text exposition format (0.0.4): request durations by route pattern, method and status, error answers by code, permission denials by code and layer, and the Node.js process metrics, all prefixed `sitesim_`. It answers that format only: an `Accept` header that admits no `text/plain` answers 406 (Prometheus's own `Accept` admits it).",
+    ok: { description: 'The metrics (`text/plain; version=0.0.4`)', media: 'text/plain' },
+    errors: ['not_acceptable'],
+  })
+  async prometheus(@Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    assertAcceptable(accept, 'text/plain');
     void reply.header('Content-Type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   not_project_member: 403,
   tool_inactive: 403,
   not_found: 404,
+  not_acceptable: 406,
   upload_interrupted: 408,
   settle_timeout: 408,
   edit_conflict: 409,
