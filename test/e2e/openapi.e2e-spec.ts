@@ -88,10 +88,15 @@ describe('the OpenAPI document', () => {
     expect(open.slice(0, 20)).toEqual([]);
   });
 
-  it('answers every error with the API.md error shape, and the OAuth endpoints with RFC 6749 fields', () => {
+  it('answers every error with the API.md error shape, the OAuth endpoints with RFC 6749 fields, the sign-in form with its page', () => {
     for (const [path, , op] of operations) {
       for (const [status, r] of Object.entries(op.responses as Json)) {
         if (!/^[45]\d\d$|^default$/.test(status)) continue;
+        // the browser sign-in form shows its errors on the page it answers
+        if (path === '/oauth/authorize' && !r.content['application/json']) {
+          expect(Object.keys(r.content)).toEqual(['text/html']);
+          continue;
+        }
         const schema = r.content['application/json'].schema;
         if (path === '/oauth/token' || path === '/oauth/revoke') expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['error', 'error_description', 'code', 'message']));
         else expect(schema.properties.error.properties).toMatchObject({ status: expect.any(Object), code: expect.any(Object), message: expect.any(Object), details: expect.any(Object), request_id: expect.any(Object) });
