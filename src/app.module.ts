@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BudgetModule } from './budget/budget.module';
+import { ContractsModule } from './contracts/contracts.module';
 import { ChangesModule } from './changes/changes.module';
 import { DiagnoseModule } from './diagnose/diagnose.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -63,6 +65,8 @@ export class AppModule {
         UploadsModule,
         RfisModule,
         SubmittalsModule,
+        BudgetModule,
+        ContractsModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },

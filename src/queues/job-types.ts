@@ -15,6 +15,10 @@ export interface JobPayloads {
   'sync.replay': JobScope & { deviceId: number };
   /** Checks a received attachment (checksum, type) and makes it `ready` for everyone. */
   'uploads.process-attachment': JobScope & { uploadId: number };
+  /** Rebuilds a project's budget snapshot from its rows (deduplicated: one rebuild covers every revision before it). */
+  'budget.recalculate': JobScope & { projectId: number };
+  /** Carries a commitment, change order, direct cost or invoice change to the budget (a new revision, then a recalculation). */
+  'sync.contracts-to-budget': JobScope & { projectId: number; resource: string; resourceId: number };
   /** Simulated load: a job that only takes time, queued in bulk to make a real backlog. */
   'sim.synthetic': JobScope & { workMs: number; synthetic: true };
 }
@@ -37,6 +41,8 @@ export const JOB_SPECS: { [N in JobName]: JobSpec } = {
   'sync.device': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sync.replay': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'uploads.process-attachment': { queue: 'uploads', attempts: 3, backoff: { baseMs: 2000, capMs: 60_000 } },
+  'budget.recalculate': { queue: 'budget', attempts: 5, backoff: { baseMs: 1000, capMs: 30_000 } },
+  'sync.contracts-to-budget': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sim.synthetic': { queue: 'sync', attempts: 1, backoff: { baseMs: 1000, capMs: 1000 } },
 };
 
