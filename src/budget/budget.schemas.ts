@@ -1,0 +1,91 @@
+import type { TOptional, TString } from '@sinclair/typebox';
+import { ArrayOf, Bool, DateTime, Enum, Id, Int, Money, Named, Nullable, Obj, Optional, Str, Type, Version } from '../common/openapi/schema';
+import { BUDGET_COLUMNS } from './budget-numbers';
+import { COST_TYPES } from './dto/budget.dto';
+
+const Amount = { ...Money, pattern: '^-?\\d+\\.\\d{2}$' };
+
+export const CostCode = Named(
+  'CostCode',
+  Obj({
+    id: Id,
+    project_id: Id,
+    code: Str({ example: '03-300', maxLength: 32 }),
+    description: Str({ example: 'Cast-in-place concrete', maxLength: 255 }),
+    version: Version,
+    created_at: DateTime,
+    updated_at: DateTime,
+  }),
+);
+
+export const BudgetLineItem = Named(
+  'BudgetLineItem',
+  Obj({
+    id: Id,
+    project_id: Id,
+    cost_code: Obj({ id: Id, code: Str({ example: '03-300' }), description: Str() }),
+    cost_type: Enum(COST_TYPES),
+    description: Str({ maxLength: 255 }),
+    original_budget_amount: Amount,
+    version: Version,
+    created_at: DateTime,
+    updated_at: DateTime,
+  }),
+);
+
+export const BudgetModification = Named(
+  'BudgetModification',
+  Obj({
+    id: Id,
+    from_line_item_id: Id,
+    to_line_item_id: Id,
+    amount: Amount,
+    notes: Str({ maxLength: 1000 }),
+    created_by_id: Nullable(Id),
+    created_at: DateTime,
+  }),
+);
+
+export const BudgetLock = Named(
+  'BudgetLock',
+  Obj({
+    project_id: Id,
+    locked: Bool(),
+    locked_at: Nullable(DateTime),
+    locked_by_id: Nullable(Id),
+  }),
+);
+
+export const RecalculationQueued = Named(
+  'BudgetRecalculationQueued',
+  Obj({ project_id: Id, revision: Int({ minimum: 1, description: 'The revision the queued recalculation will show' }), queued: Type.Boolean({ enum: [true] } as object) }),
+);
+
+/** Every column a reader may be shown (a hidden one is left out). */
+const columnValues = Object.fromEntries(BUDGET_COLUMNS.map((c) => [c, Optional(Type.String({ pattern: '^-?\\d+\\.\\d{2}$', example: '1250.00' }))])) as Record<(typeof BUDGET_COLUMNS)[number], TOptional<TString>>;
+
+export const BudgetView = Named(
+  'BudgetView',
+  Obj({
+    project_id: Id,
+    as_of: Nullable({ ...DateTime, description: 'When the snapshot shown was computed (sandbox time); null before the first recalculation' }),
+    stale: Bool({ description: 'True while a recalculation or a contract change is still on its way, or the snapshot shows an older revision' }),
+    pending_jobs: Int({ minimum: 0, description: 'Recalculation and contract-to-budget jobs of the project not yet done' }),
+    revision: Int({ minimum: 0, description: 'The budget revision: +1 for every write the budget must reflect' }),
+    snapshot_revision: Nullable(Int({ minimum: 0, description: 'The revision the snapshot shows' })),
+    locked: Bool(),
+    columns: ArrayOf(Enum(BUDGET_COLUMNS), { description: 'The columns shown to this reader, in order' }),
+    hidden_columns: ArrayOf(Enum(BUDGET_COLUMNS), { description: 'Columns this reader may not see (direct costs without view_direct_cost_details); totals leave them out too' }),
+    line_items: ArrayOf(
+      Obj({
+        id: Id,
+        cost_code: Obj({ id: Id, code: Str() }),
+        cost_type: Enum(COST_TYPES),
+        description: Str(),
+        ...columnValues,
+      }),
+    ),
+    totals: Obj(columnValues, { description: 'The sum of each shown column over the line items' }),
+  }),
+);
+
