@@ -1,12 +1,26 @@
-import { Module } from '@nestjs/common';
+import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { ScenariosModule } from '../scenarios/scenarios.module';
+import { ScenariosService } from '../scenarios/scenarios.service';
 import { BudgetRecalc } from './budget-recalc';
+import { BudgetCauses, BudgetLockedCause, ColumnHiddenByPermissionCause, RecalculationPendingCause } from './budget.causes';
 import { BudgetController } from './budget.controller';
 import { BudgetLockPolicy } from './budget.policies';
+import { budgetLocked } from './budget.scenarios';
 import { BudgetService } from './budget.service';
 
-/** The budget: line items, modifications, lock, and its snapshot rebuilt by the recalculation job. */
+@Injectable()
+class BudgetScenarios implements OnModuleInit {
+  constructor(private readonly scenarios: ScenariosService) {}
+
+  onModuleInit(): void {
+    this.scenarios.register(budgetLocked);
+  }
+}
+
+/** The budget: line items, modifications, lock, its snapshot rebuilt by the recalculation job, its causes and scenarios. */
 @Module({
-  providers: [BudgetRecalc, BudgetService, BudgetLockPolicy],
+  imports: [ScenariosModule],
+  providers: [BudgetRecalc, BudgetService, BudgetLockPolicy, BudgetLockedCause, RecalculationPendingCause, ColumnHiddenByPermissionCause, BudgetCauses, BudgetScenarios],
   controllers: [BudgetController],
   exports: [BudgetRecalc, BudgetService],
 })

@@ -65,6 +65,9 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     expect(before.body.stale).toBe(true);
     expect(before.body.pending_jobs).toBeGreaterThan(0);
     expect(before.body.line_items.map((l: { id: number }) => l.id)).not.toContain(item.body.id);
+    const why = await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_updating&tool=budget`);
+    expect(why.body.findings.map((f: { cause: string }) => f.cause)).toContain('recalculation_pending');
+    expect(why.body.findings.find((f: { cause: string }) => f.cause === 'recalculation_pending').evidence).toMatchObject({ jobs: [expect.objectContaining({ state: expect.any(String) })] });
     await settle();
     const after = await pm.get(url);
     expect(after.body).toMatchObject({ stale: false, pending_jobs: 0, as_of: (await api.get(`/_sim/sandboxes/${sb.info.id}/clock`)).body.now });
@@ -143,6 +146,10 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     expect(supLine.projected_costs).toBe('89100.30');
     expect(sup.totals.direct_costs).toBeUndefined();
     expect(sup.totals.projected_costs).not.toBe(view.totals.projected_costs);
+    const hidden = await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('superintendent')}&symptom=not_visible&tool=budget`);
+    expect(hidden.body.findings[0]).toMatchObject({ cause: 'column_hidden_by_permission', evidence: { hidden_columns: ['direct_costs'] } });
+    const pmWhy = await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_visible&tool=budget`);
+    expect(pmWhy.body.findings.map((f: { cause: string }) => f.cause)).not.toContain('column_hidden_by_permission');
     // the subcontractor has no access to the budget at all
     expectError(await (await sb.as('subcontractor')).get(url), 403, 'permission_denied');
   });
