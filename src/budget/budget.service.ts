@@ -4,8 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { ListQuery, ListSpec, Page } from '../common/pagination';
-import { editConflict } from '../database/versioning';
+import { ListQuery, ListSpec, Page, plainPage } from '../common/pagination';
+import { lockRowForEdit } from '../database/versioning';
 import { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
 import { JobInspector } from '../queues/job-inspector';
@@ -35,10 +35,10 @@ interface LineItemRow {
   updated_at: Date;
 }
 
-const LINE_ITEM_SELECT = `
-  SELECT b.id, b.project_id, b.cost_code_id, c.code, c.description AS cost_code_description, b.cost_type, b.description,
-         b.original_budget_amount::text, b.version, b.created_at, b.updated_at
-    FROM budget_line_items b JOIN cost_codes c ON c.id = b.cost_code_id`;
+const LINE_ITEM_COLUMNS = `b.id, b.project_id, b.cost_code_id, c.code, c.description AS cost_code_description, b.cost_type, b.description,
+         b.original_budget_amount::text, b.version, b.created_at, b.updated_at`;
+const LINE_ITEM_FROM = 'budget_line_items b JOIN cost_codes c ON c.id = b.cost_code_id';
+const LINE_ITEM_SELECT = `SELECT ${LINE_ITEM_COLUMNS} FROM ${LINE_ITEM_FROM}`;
 
 function mapLineItem(r: LineItemRow): Record<string, unknown> {
   return {
@@ -86,9 +86,15 @@ export class BudgetService {
    * it anyway, and a lock or unlock waits for the write), refused while locked.
    */
   private async assertUnlocked(m: EntityManager, companyId: number, projectId: number): Promise<void> {
+    const row = await this.lockBudget(m, companyId, projectId);
+    if (row.locked) throw lockedError(row.locked_at);
+  }
+
+  /** The project's budget row (created on first use) under its row lock. */
+  private async lockBudget(m: EntityManager, companyId: number, projectId: number): Promise<{ locked: boolean; locked_at: Date | null }> {
     await m.query('INSERT INTO budgets (project_id, company_id) VALUES ($1, $2) ON CONFLICT (project_id) DO NOTHING', [projectId, companyId]);
     const [row]: { locked: boolean; locked_at: Date | null }[] = await m.query('SELECT locked, locked_at FROM budgets WHERE project_id = $1 FOR UPDATE', [projectId]);
-    if (row.locked) throw lockedError(row.locked_at);
+    return row;
   }
 
   async listLineItems(projectId: number, q: LineItemListQuery): Promise<Page<Record<string, unknown>>> {
@@ -96,12 +102,8 @@ export class BudgetService {
     const params: unknown[] = [projectId];
     if (q.filters.cost_code_id !== undefined) where.push(`b.cost_code_id = $${params.push(q.filters.cost_code_id)}`);
     if (q.filters.cost_type !== undefined) where.push(`b.cost_type = $${params.push(q.filters.cost_type)}`);
-    const order = q.sort.field === 'cost_code' ? `c.code ${q.sort.direction}, b.id ASC` : `b.id ${q.sort.direction}`;
-    const [{ total }]: { total: number }[] = await this.db.query(`SELECT count(*)::int AS total FROM budget_line_items b WHERE ${where.join(' AND ')}`, params);
-    const rows: LineItemRow[] = await this.db.query(
-      `${LINE_ITEM_SELECT} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.perPage, (q.page - 1) * q.perPage],
-    );
+    const orderBy = q.sort.field === 'cost_code' ? `c.code ${q.sort.direction}, b.id ASC` : `b.id ${q.sort.direction}`;
+    const { rows, total } = await plainPage<LineItemRow>(this.db, { columns: LINE_ITEM_COLUMNS, from: `${LINE_ITEM_FROM} WHERE ${where.join(' AND ')}`, params, orderBy }, q);
     return Page.of(rows.map(mapLineItem), total, q);
   }
 
@@ -173,7 +175,7 @@ export class BudgetService {
       if (errors.length) throw AppError.validation(errors);
       const [row]: ModificationRow[] = await m.query(
         `INSERT INTO budget_modifications (company_id, project_id, from_line_item_id, to_line_item_id, amount, notes, created_by_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, from_line_item_id, to_line_item_id, amount::text, notes, created_by_id, created_at`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${MODIFICATION_COLUMNS}`,
         [companyId, projectId, dto.from_line_item_id, dto.to_line_item_id, dto.amount, dto.notes ?? '', actor.userId],
       );
       const view = mapModification(row);
@@ -184,19 +186,17 @@ export class BudgetService {
   }
 
   async listModifications(projectId: number, q: { page: number; perPage: number }): Promise<Page<Record<string, unknown>>> {
-    const [{ total }]: { total: number }[] = await this.db.query('SELECT count(*)::int AS total FROM budget_modifications WHERE project_id = $1', [projectId]);
-    const rows: ModificationRow[] = await this.db.query(
-      `SELECT id, from_line_item_id, to_line_item_id, amount::text, notes, created_by_id, created_at FROM budget_modifications
-        WHERE project_id = $1 ORDER BY id LIMIT $2 OFFSET $3`,
-      [projectId, q.perPage, (q.page - 1) * q.perPage],
+    const { rows, total } = await plainPage<ModificationRow>(
+      this.db,
+      { columns: MODIFICATION_COLUMNS, from: 'budget_modifications WHERE project_id = $1', params: [projectId], orderBy: 'id' },
+      q,
     );
     return Page.of(rows.map(mapModification), total, q);
   }
 
   async setLocked(companyId: number, projectId: number, locked: boolean, actor: Actor): Promise<Record<string, unknown>> {
     return this.clock.transaction(companyId, async (m, now) => {
-      await m.query('INSERT INTO budgets (project_id, company_id) VALUES ($1, $2) ON CONFLICT (project_id) DO NOTHING', [projectId, companyId]);
-      await m.query('SELECT 1 FROM budgets WHERE project_id = $1 FOR UPDATE', [projectId]);
+      await this.lockBudget(m, companyId, projectId);
       await m.query(
         `UPDATE budgets SET locked = $2, locked_at = $3, locked_by_id = $4, version = version + 1, updated_at = sim_now() WHERE project_id = $1`,
         [projectId, locked, locked ? now : null, locked ? actor.userId : null],
@@ -268,11 +268,8 @@ export class BudgetService {
     if (!row) throw AppError.field('cost_code_id', 'is not a cost code of this project');
   }
 
-  private async lockLineItem(m: EntityManager, projectId: number, id: number, expected: number | undefined): Promise<LineItemRow> {
-    const [row]: LineItemRow[] = await m.query(`${LINE_ITEM_SELECT} WHERE b.id = $1 AND b.project_id = $2 FOR UPDATE OF b`, [id, projectId]);
-    if (!row) throw AppError.notFound('Budget line item');
-    if (expected !== undefined && expected !== row.version) throw editConflict('Budget line item', row.version, expected);
-    return row;
+  private lockLineItem(m: EntityManager, projectId: number, id: number, expected: number | undefined): Promise<LineItemRow> {
+    return lockRowForEdit<LineItemRow>(m, `${LINE_ITEM_SELECT} WHERE b.id = $1 AND b.project_id = $2 FOR UPDATE OF b`, [id, projectId], 'Budget line item', expected);
   }
 
   /** After a line item write: its change (webhooks: Budget Line Items) and the budget's recalculation. */
@@ -283,6 +280,8 @@ export class BudgetService {
     return view;
   }
 }
+
+const MODIFICATION_COLUMNS = 'id, from_line_item_id, to_line_item_id, amount::text, notes, created_by_id, created_at';
 
 interface ModificationRow {
   id: number;

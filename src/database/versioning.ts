@@ -44,3 +44,20 @@ export async function lockForEdit<T extends ObjectLiteral & { version: number }>
   if (expected !== undefined && expected !== row.version) throw editConflict(what, row.version, expected);
   return row;
 }
+
+/**
+ * `lockForEdit` for a row read with SQL (a join the entity does not map): the
+ * query must select the row `FOR UPDATE` and answer its `version`.
+ */
+export async function lockRowForEdit<T extends { version: number }>(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[],
+  what: string,
+  expected: number | undefined,
+): Promise<T> {
+  const [row]: T[] = await manager.query(sql, params);
+  if (!row) throw AppError.notFound(what);
+  if (expected !== undefined && expected !== row.version) throw editConflict(what, row.version, expected);
+  return row;
+}

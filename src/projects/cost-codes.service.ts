@@ -4,8 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
-import { Page } from '../common/pagination';
-import { editConflict } from '../database/versioning';
+import { Page, plainPage } from '../common/pagination';
+import { lockRowForEdit } from '../database/versioning';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 import type { CreateCostCodeDto, UpdateCostCodeDto } from '../budget/dto/budget.dto';
 
@@ -40,8 +40,7 @@ export class CostCodesService {
   ) {}
 
   async list(projectId: number, q: { page: number; perPage: number }): Promise<Page<Record<string, unknown>>> {
-    const [{ total }]: { total: number }[] = await this.db.query('SELECT count(*)::int AS total FROM cost_codes WHERE project_id = $1', [projectId]);
-    const rows: CostCodeRow[] = await this.db.query(`SELECT ${COLUMNS} FROM cost_codes WHERE project_id = $1 ORDER BY code, id LIMIT $2 OFFSET $3`, [projectId, q.perPage, (q.page - 1) * q.perPage]);
+    const { rows, total } = await plainPage<CostCodeRow>(this.db, { columns: COLUMNS, from: 'cost_codes WHERE project_id = $1', params: [projectId], orderBy: 'code, id' }, q);
     return Page.of(rows.map(mapCostCode), total, q);
   }
 
@@ -89,11 +88,8 @@ export class CostCodesService {
     if (taken) throw duplicate(code);
   }
 
-  private async lock(m: EntityManager, projectId: number, id: number, expected: number | undefined): Promise<CostCodeRow> {
-    const [row]: CostCodeRow[] = await m.query(`SELECT ${COLUMNS} FROM cost_codes WHERE id = $1 AND project_id = $2 FOR UPDATE`, [id, projectId]);
-    if (!row) throw AppError.notFound('Cost code');
-    if (expected !== undefined && expected !== row.version) throw editConflict('Cost code', row.version, expected);
-    return row;
+  private lock(m: EntityManager, projectId: number, id: number, expected: number | undefined): Promise<CostCodeRow> {
+    return lockRowForEdit<CostCodeRow>(m, `SELECT ${COLUMNS} FROM cost_codes WHERE id = $1 AND project_id = $2 FOR UPDATE`, [id, projectId], 'Cost code', expected);
   }
 
   private async written(m: EntityManager, companyId: number, row: CostCodeRow, eventType: 'create' | 'update', actor: Actor): Promise<Record<string, unknown>> {

@@ -1,4 +1,4 @@
-import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { entitySelect, Listed } from '../../database/entity-select';
 import { preparedQuery } from '../../database/prepared';
 
@@ -95,4 +95,23 @@ export async function sqlPage<T extends ObjectLiteral, Extra extends Record<stri
   if (list.page === 1) return { total: 0, rows, values: null };
   const [{ total }] = await preparedQuery<{ total: number }>(db, `SELECT count(*)::int AS total ${from}`, params);
   return { total, rows, values: null };
+}
+
+/**
+ * One page of a plain SQL list and the total it is part of: `from` is the
+ * FROM … WHERE body, its parameters numbered from $1 in `params`.
+ */
+export async function plainPage<R>(
+  db: DataSource | EntityManager,
+  list: { columns: string; from: string; params: unknown[]; orderBy: string },
+  page: { page: number; perPage: number },
+): Promise<{ rows: R[]; total: number }> {
+  const n = list.params.length;
+  const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM ${list.from}`, list.params);
+  const rows: R[] = await db.query(`SELECT ${list.columns} FROM ${list.from} ORDER BY ${list.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`, [
+    ...list.params,
+    page.perPage,
+    (page.page - 1) * page.perPage,
+  ]);
+  return { rows, total };
 }
