@@ -192,6 +192,12 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     expect(fieldsOf(await pm.post(`${url}/modifications`, { from_line_item_id: a.id, to_line_item_id: a.id, amount: '1.00' }))).toEqual(['to_line_item_id']);
     expect(await counts()).toEqual({ ...before, codes: before.codes + 1 });
     expectError(await admin.delete(`/rest/v1.0/projects/${p}/cost_codes/${code}`), 400, 'invalid_request');
+    // another project's line item and cost code are not found here
+    const otherUrl = `/rest/v1.0/projects/${sb.project('second')}`;
+    expectError(await pm.get(`${otherUrl}/budget/line_items/${a.id}`), 404, 'not_found');
+    expectError(await pm.patch(`${otherUrl}/budget/line_items/${a.id}`, { description: 'moved' }), 404, 'not_found');
+    expectError(await admin.patch(`${otherUrl}/cost_codes/${code}`, { description: 'moved' }), 404, 'not_found');
+    expectError(await admin.patch(`/rest/v1.0/projects/${p}/cost_codes/${other.body.id}`, { description: 'moved' }), 404, 'not_found');
   });
 
   it('rebuilds once for many changes, and the snapshot ends at the newest revision', async () => {
