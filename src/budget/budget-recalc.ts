@@ -30,7 +30,7 @@ export class BudgetRecalc implements OnModuleInit {
 
   onModuleInit(): void {
     this.processors.register('budget.recalculate', (payload) => this.rebuild(payload));
-    this.processors.register('sync.contracts-to-budget', (payload) => this.carry(payload));
+    this.processors.register('sync.contracts-to-budget', (payload) => this.arrive(payload));
   }
 
   /** In the writing transaction: a new revision of the budget, and its recalculation queued. */
@@ -44,8 +44,17 @@ export class BudgetRecalc implements OnModuleInit {
     return Number(row.revision);
   }
 
+  /**
+   * In a contracts-side write (commitment, change order, invoice, direct cost):
+   * the change travels to the budget by a `sync` job first (the delay between
+   * tools), which then asks for the recalculation.
+   */
+  async carry(m: EntityManager, companyId: number, projectId: number, resource: string, resourceId: number): Promise<void> {
+    await this.jobs.enqueue(m, 'sync.contracts-to-budget', { companyId, projectId, resource, resourceId });
+  }
+
   /** `sync.contracts-to-budget`: a contract-side change reaches the budget (after the sync delay). */
-  private async carry(payload: JobOf<'sync.contracts-to-budget'>): Promise<Record<string, unknown>> {
+  private async arrive(payload: JobOf<'sync.contracts-to-budget'>): Promise<Record<string, unknown>> {
     const revision = await this.clock.transaction(payload.companyId, (m) => this.request(m, payload.companyId, payload.projectId));
     return { revision, resource: payload.resource, resource_id: payload.resourceId };
   }

@@ -61,3 +61,9 @@ export async function lockRowForEdit<T extends { version: number }>(
   if (expected !== undefined && expected !== row.version) throw editConflict(what, row.version, expected);
   return row;
 }
+
+/** The rows of an `UPDATE … RETURNING` (TypeORM answers it as `[rows, rowCount]`). */
+export async function updateReturning<T>(manager: Pick<EntityManager, 'query'>, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows]: [T[], number] = await manager.query(sql, params);
+  return rows;
+}

@@ -5,7 +5,7 @@ import { ChangeLog } from '../changes/change-log.service';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { Page, plainPage } from '../common/pagination';
-import { lockRowForEdit } from '../database/versioning';
+import { lockRowForEdit, updateReturning } from '../database/versioning';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 import type { CreateCostCodeDto, UpdateCostCodeDto } from '../budget/dto/budget.dto';
 
@@ -65,8 +65,7 @@ export class CostCodesService {
     return this.clock.transaction(companyId, async (m) => {
       const current = await this.lock(m, projectId, id, expected);
       if (dto.code !== undefined) await this.assertFree(m, projectId, dto.code, id);
-      const [row]: CostCodeRow[] = await m.query(
-        `UPDATE cost_codes SET code = $2, description = $3, version = version + 1, updated_at = sim_now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      const [row] = await updateReturning<CostCodeRow>(m, `UPDATE cost_codes SET code = $2, description = $3, version = version + 1, updated_at = sim_now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, dto.code ?? current.code, dto.description ?? current.description],
       );
       return this.written(m, companyId, row, 'update', actor);

@@ -176,11 +176,17 @@ export class JobInspector {
     // BullMQ stamps jobs with real time: what finished while waiting is what finished after this
     const since = realTime();
     let pending: JobView[] = [];
+    // Settled only when two reads in a row find nothing: a job that finished
+    // during the first read (after its outbox rows were read) has committed the
+    // jobs it queued, and the second read finds them, queued or not yet relayed.
+    let quiet = 0;
     for (;;) {
       this.relay.wake();
       await this.relay.idle();
       pending = await this.pending(scope);
-      if (pending.length === 0) break;
+      if (pending.length === 0 && ++quiet >= 2) break;
+      if (pending.length === 0) continue;
+      quiet = 0;
       if (performance.now() - started >= timeoutMs) {
         throw new AppError('settle_timeout', `Jobs are still pending after ${timeoutMs} ms.`, {
           timeout_ms: timeoutMs,

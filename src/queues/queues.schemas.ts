@@ -35,6 +35,8 @@ export const JobPayload = Named(
     deliveryId: Optional(Type.Integer({ minimum: 1, description: '`webhooks.deliver`: the delivery to send' })),
     deviceId: Optional(Type.Integer({ minimum: 1, description: '`sync.device` and `sync.replay`: the device (its internal id)' })),
     uploadId: Optional(Type.Integer({ minimum: 1, description: '`uploads.process-attachment`: the upload to check' })),
+    resource: Optional(Str({ description: '`sync.contracts-to-budget`: the resource whose change travels to the budget', example: 'Change Orders' })),
+    resourceId: Optional(Type.Integer({ minimum: 1, description: '`sync.contracts-to-budget`: its id' })),
     workMs: Optional(Type.Integer({ minimum: 0, description: '`sim.synthetic`: how long the job takes' })),
     synthetic: Optional(Type.Unsafe<true>({ type: 'boolean', enum: [true], description: '`sim.synthetic`: always true' })),
   }),
