@@ -51,6 +51,10 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     expect(fieldsOf(bad).sort()).toEqual(['code', 'description']);
     const sub = await sb.as('subcontractor');
     expectError(await sub.post(`/rest/v1.0/projects/${p}/cost_codes`, { code: '99', description: 'x' }), 403, 'permission_denied');
+    const edited = await admin.patch(`/rest/v1.0/projects/${p}/cost_codes/${code}`, { description: 'Cast-in-place concrete, structural', version: 1 });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ code: '03-300', description: 'Cast-in-place concrete, structural', version: 2 });
+    expectError(await admin.patch(`/rest/v1.0/projects/${p}/cost_codes/${code}`, { description: 'stale', version: 1 }), 409, 'edit_conflict');
   });
 
   it('shows a new line item only once its recalculation has run, with as_of, stale and pending_jobs', async () => {
