@@ -1,13 +1,12 @@
 import type { Scenario, Symptom } from '../scenarios/scenario';
 import type { ScenarioContext } from '../scenarios/scenario-context';
 
-const project = (ctx: ScenarioContext) => ctx.project('first');
-const budget = (ctx: ScenarioContext) => `/rest/v1.0/projects/${project(ctx)}/budget`;
+const budget = (ctx: ScenarioContext, key: 'first' | 'second' = 'first') => `/rest/v1.0/projects/${ctx.project(key)}/budget`;
 
 /** A cost code and a line item to work on (the scenario's sandbox is its own). */
-async function lineItem(ctx: ScenarioContext, code: string, amount: string): Promise<{ cost_code_id: number; line_item_id: number }> {
-  const cc = await ctx.as('company_admin', 'POST', `/rest/v1.0/projects/${project(ctx)}/cost_codes`, { code, description: 'Concrete' });
-  const li = await ctx.as('gc_project_manager', 'POST', `${budget(ctx)}/line_items`, { cost_code_id: cc.body.id, cost_type: 'subcontract', description: 'Foundations', original_budget_amount: amount });
+export async function lineItem(ctx: ScenarioContext, code: string, amount: string, key: 'first' | 'second' = 'first'): Promise<{ cost_code_id: number; line_item_id: number }> {
+  const cc = await ctx.as('company_admin', 'POST', `/rest/v1.0/projects/${ctx.project(key)}/cost_codes`, { code, description: 'Concrete' });
+  const li = await ctx.as('gc_project_manager', 'POST', `${budget(ctx, key)}/line_items`, { cost_code_id: cc.body.id, cost_type: 'subcontract', description: 'Foundations', original_budget_amount: amount });
   if (cc.status !== 201 || li.status !== 201) throw new Error(`setup failed: ${cc.status}/${li.status}`);
   return { cost_code_id: cc.body.id, line_item_id: li.body.id };
 }

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 export const CAUSE_KEYS = [
   'change_order_not_approved',
   'commitment_not_approved',
+  'invoice_not_processed',
   'recalculation_pending',
   'sync_delay_between_tools',
   'system_load',

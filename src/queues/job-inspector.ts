@@ -164,7 +164,9 @@ export class JobInspector {
         });
       }
     }
-    return [...committed, ...open];
+    // A row relayed between the two reads shows in both: the queue's state is the newer.
+    const queued = new Set(open.map((j) => j.id));
+    return [...committed.filter((j) => !queued.has(j.id)), ...open];
   }
 
   /**

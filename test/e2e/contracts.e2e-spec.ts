@@ -278,6 +278,32 @@ describe('prime contracts, commitments, invoices, direct costs and change orders
     expect(await budgetLine(pm, a)).toMatchObject({ direct_costs: '0.00' });
   });
 
+  it('diagnoses a draft commitment, the sync still on its way, and an invoice under review, each with its fix', async () => {
+    const why = async () => (await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_updating&tool=budget`)).body.findings as { cause: string; item: { id: number } | null; evidence: Record<string, unknown>; fix: string[] }[];
+    const draft = await pm.post(`${base}/commitments`, { type: 'purchase_order', title: 'Light fixtures', line_items: [{ budget_line_item_id: b, amount: '7000.00' }] });
+    const notApproved = (await why()).find((f) => f.cause === 'commitment_not_approved' && f.item?.id === draft.body.id);
+    expect(notApproved).toMatchObject({ evidence: { status: 'draft', total: '7000.00', left_out_of: ['committed costs', 'projected costs'] }, fix: [expect.stringContaining(`/commitments/${draft.body.id}/actions/approve`), expect.any(String)] });
+    // the sync between tools takes ten minutes of the sandbox's time
+    await api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, { latency_profile: { sync: { distribution: 'fixed', ms: 600_000 } } });
+    await pm.post(`${base}/commitments/${draft.body.id}/actions/approve`);
+    const travelling = (await why()).find((f) => f.cause === 'sync_delay_between_tools');
+    expect(travelling?.evidence).toMatchObject({ from: ['Commitments'], jobs: [expect.objectContaining({ resource: 'Commitments', resource_id: draft.body.id })] });
+    expect((await why()).some((f) => f.cause === 'commitment_not_approved' && f.item?.id === draft.body.id)).toBe(false);
+    const before = (await budgetLine(pm, b)).committed_costs;
+    expect((await api.post(`/_sim/sandboxes/${sb.info.id}/clock/actions/advance`, { seconds: 601 })).status).toBe(200);
+    await api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, { latency_profile: 'instant' });
+    await settle();
+    expect((await budgetLine(pm, b)).committed_costs).toBe((Number(before) + 7000).toFixed(2));
+    expect((await why()).some((f) => f.cause === 'sync_delay_between_tools')).toBe(false);
+    const [sub] = (await pm.get(`${base}/commitments?filters[type]=subcontract`)).body;
+    const inv = await pm.post(`${base}/commitments/${sub.id}/invoices`, { line_items: [{ budget_line_item_id: a, amount: '500.00' }] });
+    await pm.post(`${base}/commitments/${sub.id}/invoices/${inv.body.id}/actions/submit`);
+    expect((await why()).find((f) => f.cause === 'invoice_not_processed' && f.item?.id === inv.body.id)).toMatchObject({
+      evidence: { status: 'under_review', total: '500.00', left_out_of: ['job-to-date costs'] },
+      fix: [expect.stringContaining(`/invoices/${inv.body.id}/actions/approve`)],
+    });
+  });
+
   it('records every write in the change log for webhooks, under the platform\'s resource names', async () => {
     const rows = (await t.db.query(`SELECT DISTINCT resource FROM change_log WHERE project_id = $1 ORDER BY resource`, [p])).rows.map((r: { resource: string }) => r.resource);
     expect(rows).toEqual(expect.arrayContaining(['Budget Line Items', 'Change Orders', 'Commitment Invoices', 'Commitments', 'Direct Costs', 'Prime Contracts']));
