@@ -35,13 +35,9 @@ export class BudgetRecalc implements OnModuleInit {
 
   /** In the writing transaction: a new revision of the budget, and its recalculation queued. */
   async request(m: EntityManager, companyId: number, projectId: number): Promise<number> {
-    const [row]: { revision: string }[] = await m.query(
-      `INSERT INTO budgets (project_id, company_id, revision) VALUES ($1, $2, 1)
-       ON CONFLICT (project_id) DO UPDATE SET revision = budgets.revision + 1 RETURNING revision`,
-      [projectId, companyId],
-    );
+    const revision = await nextRevision(m, companyId, projectId);
     await this.jobs.enqueue(m, 'budget.recalculate', { companyId, projectId });
-    return Number(row.revision);
+    return revision;
   }
 
   /**
@@ -57,6 +53,36 @@ export class BudgetRecalc implements OnModuleInit {
   private async arrive(payload: JobOf<'sync.contracts-to-budget'>): Promise<Record<string, unknown>> {
     const revision = await this.clock.transaction(payload.companyId, (m) => this.request(m, payload.companyId, payload.projectId));
     return { revision, resource: payload.resource, resource_id: payload.resourceId };
+  }
+
+  /**
+   * A snapshot of the project's budget as of `revision`, computed in the
+   * caller's transaction (never over a newer one); answers its line count.
+   */
+  private async write(m: EntityManager, companyId: number, projectId: number, revision: number, asOf: Date): Promise<number> {
+    await m.query('DELETE FROM budget_snapshot_lines WHERE project_id = $1', [projectId]);
+    await m.query(
+      `INSERT INTO budget_snapshots (project_id, company_id, source_revision, as_of, took_ms) VALUES ($1, $2, $3, $4, 0)
+       ON CONFLICT (project_id) DO UPDATE SET source_revision = EXCLUDED.source_revision, as_of = EXCLUDED.as_of
+       WHERE budget_snapshots.source_revision < EXCLUDED.source_revision`,
+      [projectId, companyId, revision, asOf],
+    );
+    const columns = ['line_item_id', 'cost_code_id', 'cost_code', 'cost_type', 'description', ...COMPONENT_COLUMNS];
+    const [{ lines }]: { lines: number }[] = await m.query(
+      `WITH written AS (
+         INSERT INTO budget_snapshot_lines (project_id, ${columns.join(', ')}) SELECT $1, ${columns.join(', ')} FROM (${COMPONENTS_SQL}) c RETURNING 1
+       ) SELECT count(*)::int AS lines FROM written`,
+      [projectId],
+    );
+    return lines;
+  }
+
+  /**
+   * For seeded data: the budget's first revision and its snapshot, in the
+   * seeding transaction, so that a new sandbox opens consistent (no job).
+   */
+  async seedSnapshot(m: EntityManager, companyId: number, projectId: number, asOf: Date): Promise<void> {
+    await this.write(m, companyId, projectId, await nextRevision(m, companyId, projectId), asOf);
   }
 
   /**
@@ -82,20 +108,7 @@ export class BudgetRecalc implements OnModuleInit {
             return { deduplicated: true, revision, snapshot_revision: Number(current.source_revision) };
           }
           const asOf = await this.clock.now(companyId);
-          await runner.query('DELETE FROM budget_snapshot_lines WHERE project_id = $1', [projectId]);
-          await runner.query(
-            `INSERT INTO budget_snapshots (project_id, company_id, source_revision, as_of, took_ms) VALUES ($1, $2, $3, $4, 0)
-             ON CONFLICT (project_id) DO UPDATE SET source_revision = EXCLUDED.source_revision, as_of = EXCLUDED.as_of
-             WHERE budget_snapshots.source_revision < EXCLUDED.source_revision`,
-            [projectId, companyId, revision, asOf],
-          );
-          const columns = ['line_item_id', 'cost_code_id', 'cost_code', 'cost_type', 'description', ...COMPONENT_COLUMNS];
-          const [{ lines }]: { lines: number }[] = await runner.query(
-            `WITH written AS (
-               INSERT INTO budget_snapshot_lines (project_id, ${columns.join(', ')}) SELECT $1, ${columns.join(', ')} FROM (${COMPONENTS_SQL}) c RETURNING 1
-             ) SELECT count(*)::int AS lines FROM written`,
-            [projectId],
-          );
+          const lines = await this.write(runner.manager, companyId, projectId, revision, asOf);
           const took = Math.round(performance.now() - started);
           await runner.query('UPDATE budget_snapshots SET took_ms = $2 WHERE project_id = $1', [projectId, took]);
           await runner.commitTransaction();
@@ -111,4 +124,14 @@ export class BudgetRecalc implements OnModuleInit {
       await runner.release();
     }
   }
+}
+
+/** The project's budget revision +1 (the budget row created on first use), under the row's lock. */
+async function nextRevision(m: EntityManager, companyId: number, projectId: number): Promise<number> {
+  const [row]: { revision: string }[] = await m.query(
+    `INSERT INTO budgets (project_id, company_id, revision) VALUES ($1, $2, 1)
+     ON CONFLICT (project_id) DO UPDATE SET revision = budgets.revision + 1 RETURNING revision`,
+    [projectId, companyId],
+  );
+  return Number(row.revision);
 }

@@ -19,7 +19,7 @@ export const budgetLocked: Scenario & { fixSteps: string[] } = {
   causes: ['budget_locked'],
   fixSteps: ['The project manager (Admin on the budget) unlocks it; the edit then goes through.'],
   async setup(ctx) {
-    const { line_item_id } = await lineItem(ctx, '03-300', '120000.00');
+    const { line_item_id } = await lineItem(ctx, 'SCN-04', '120000.00');
     const lock = await ctx.as('gc_project_manager', 'POST', `${budget(ctx)}/lock`);
     if (lock.status !== 200) throw new Error(`setup failed: lock ${lock.status}`);
     return { line_item_id };

@@ -6,8 +6,12 @@ import { JobInspector } from '../queues/job-inspector';
 
 type Found = Omit<Finding, 'cause'>;
 
-/** Money questions: asked about the budget, the contract tools, or the project as a whole. */
-const onMoney = (ctx: DiagnoseContext, tool: string): boolean => ctx.projectId !== null && (ctx.tool === null || ctx.tool === 'budget' || ctx.tool === tool);
+/**
+ * Asked about the budget or the contract tool. A CO or commitment waiting for
+ * approval is the normal life of a project, so it is named only when the
+ * question is about money, not for any update of the project.
+ */
+const onMoney = (ctx: DiagnoseContext, tool: string): boolean => ctx.projectId !== null && (ctx.tool === 'budget' || ctx.tool === tool);
 /** Asked about this very item (a CO, commitment or invoice id with its tool): the most likely answer. */
 const about = (ctx: DiagnoseContext, tool: string, id: number): boolean => ctx.tool === tool && ctx.itemId === id;
 const LIMIT = 10;

@@ -12,6 +12,7 @@ import { changeOrderPending, recalculationBacklog, totalsDiffer } from './contra
 import { ChangeOrderPolicy, CommitmentPolicy, ContractsPolicies } from './contracts.policies';
 import { DirectCostsController } from './direct-costs.controller';
 import { DirectCostsService } from './direct-costs.service';
+import { MoneySeed } from './money.seed';
 import { PrimeContractsController } from './prime-contracts.controller';
 import { PrimeContractsService } from './prime-contracts.service';
 
@@ -29,7 +30,7 @@ class ContractsScenarios implements OnModuleInit {
   imports: [BudgetModule, ScenariosModule],
   providers: [
     PrimeContractsService, CommitmentsService, CommitmentInvoicesService, DirectCostsService, ChangeOrdersService, CommitmentPolicy, ChangeOrderPolicy, ContractsPolicies,
-    ChangeOrderNotApprovedCause, CommitmentNotApprovedCause, InvoiceNotProcessedCause, SyncDelayBetweenToolsCause, ContractsCauses, ContractsScenarios,
+    ChangeOrderNotApprovedCause, CommitmentNotApprovedCause, InvoiceNotProcessedCause, SyncDelayBetweenToolsCause, ContractsCauses, ContractsScenarios, MoneySeed,
   ],
   controllers: [PrimeContractsController, CommitmentsController, DirectCostsController, ChangeOrdersController],
   exports: [CommitmentsService, ChangeOrdersService],

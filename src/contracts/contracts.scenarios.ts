@@ -28,7 +28,7 @@ function must(ok: boolean, what: string, detail: unknown): void {
 /** A budget line, a prime contract, and a change order on it with the owner's representative as reviewer, submitted (pending). */
 async function pendingChangeOrder(ctx: ScenarioContext, amount: string): Promise<{ line_item_id: number; change_order_id: number }> {
   await ctx.sim('PATCH', `/_sim/sandboxes/${ctx.sandbox.id}/settings`, { latency_profile: 'instant' });
-  const { line_item_id } = await lineItem(ctx, '03-300', '120000.00', 'second');
+  const { line_item_id } = await lineItem(ctx, 'SCN-01', '120000.00', 'second');
   const prime = await ctx.as('gc_project_manager', 'POST', url(ctx, 'prime_contracts'), { title: 'Owner agreement', number: 'PC-001', value: '1500000.00' });
   const co = await ctx.as('gc_project_manager', 'POST', url(ctx, 'change_orders'), {
     contract_type: 'prime',
@@ -116,7 +116,7 @@ export const totalsDiffer: Scenario & { fixSteps: string[] } = {
   fixSteps: ["A company administrator grants view_direct_cost_details (Budget) on the Owner template; the owner's representative then sees direct costs and the same totals."],
   async setup(ctx) {
     await ctx.sim('PATCH', `/_sim/sandboxes/${ctx.sandbox.id}/settings`, { latency_profile: 'instant' });
-    const { line_item_id } = await lineItem(ctx, '03-300', '120000.00', 'second');
+    const { line_item_id } = await lineItem(ctx, 'SCN-01', '120000.00', 'second');
     const cost = await ctx.as('gc_project_manager', 'POST', url(ctx, 'direct_costs'), { budget_line_item_id: line_item_id, amount: '4750.00', description: 'Pump truck, 1 day', date: '2026-12-01' });
     must(cost.status === 201, 'direct cost', cost.status);
     await settle(ctx);

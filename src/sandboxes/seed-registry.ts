@@ -47,6 +47,22 @@ export class SeedContext {
     return row;
   }
 
+  /** `insert` for a table without an entity: the columns as given, the id it had before a reset when there was one. */
+  async insertRow(table: string, group: string, key: string, values: Record<string, unknown>): Promise<number> {
+    const previous = this.previousId(group, key);
+    const columns = Object.keys(values);
+    const params = Object.values(values);
+    if (previous !== undefined) {
+      columns.unshift('id');
+      params.unshift(previous);
+    }
+    const [row]: { id: number }[] = await this.manager.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+      params,
+    );
+    return this.record(group, key, row.id);
+  }
+
   record(group: string, key: string, id: number): number {
     (this.ids[group] ??= {})[key] = id;
     return id;

@@ -29,7 +29,7 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     await api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, { latency_profile: 'instant' });
     pm = await sb.as('gc_project_manager');
     admin = await sb.as('company_admin');
-    p = sb.project('first');
+    p = sb.project('second');
     url = `/rest/v1.0/projects/${p}/budget`;
     // cost codes are project administration (the Project Manager template has Read Only on it)
     const created = await admin.post(`/rest/v1.0/projects/${p}/cost_codes`, { code: '03-300', description: 'Cast-in-place concrete' });
@@ -50,7 +50,7 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     expectError(bad, 422, 'validation_failed');
     expect(fieldsOf(bad).sort()).toEqual(['code', 'description']);
     const sub = await sb.as('subcontractor');
-    expectError(await sub.post(`/rest/v1.0/projects/${p}/cost_codes`, { code: '99', description: 'x' }), 403, 'permission_denied');
+    expectError(await sub.post(`/rest/v1.0/projects/${sb.project('first')}/cost_codes`, { code: '99', description: 'x' }), 403, 'permission_denied');
     const edited = await admin.patch(`/rest/v1.0/projects/${p}/cost_codes/${code}`, { description: 'Cast-in-place concrete, structural', version: 1 });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ code: '03-300', description: 'Cast-in-place concrete, structural', version: 2 });
@@ -155,7 +155,7 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     const pmWhy = await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_visible&tool=budget`);
     expect(pmWhy.body.findings.map((f: { cause: string }) => f.cause)).not.toContain('column_hidden_by_permission');
     // the subcontractor has no access to the budget at all
-    expectError(await (await sb.as('subcontractor')).get(url), 403, 'permission_denied');
+    expectError(await (await sb.as('subcontractor')).get(`/rest/v1.0/projects/${sb.project('first')}/budget`), 403, 'permission_denied');
   });
 
   it('refuses line item writes with 423 while locked (modifications still allowed), and only Admins lock', async () => {
@@ -191,13 +191,13 @@ describe('the budget: line items, modifications, lock, and a snapshot rebuilt by
     }
     expect(fieldsOf(await pm.post(`${url}/line_items`, { cost_code_id: 999999, description: 'x', original_budget_amount: '1.00' }))).toEqual(['cost_code_id']);
     // a cost code of another project
-    const other = await admin.post(`/rest/v1.0/projects/${sb.project('second')}/cost_codes`, { code: '09-900', description: 'Painting' });
+    const other = await admin.post(`/rest/v1.0/projects/${sb.project('first')}/cost_codes`, { code: '09-900', description: 'Painting' });
     expect(fieldsOf(await pm.post(`${url}/line_items`, { cost_code_id: other.body.id, description: 'x', original_budget_amount: '1.00' }))).toEqual(['cost_code_id']);
     expect(fieldsOf(await pm.post(`${url}/modifications`, { from_line_item_id: a.id, to_line_item_id: a.id, amount: '1.00' }))).toEqual(['to_line_item_id']);
     expect(await counts()).toEqual({ ...before, codes: before.codes + 1 });
     expectError(await admin.delete(`/rest/v1.0/projects/${p}/cost_codes/${code}`), 400, 'invalid_request');
     // another project's line item and cost code are not found here
-    const otherUrl = `/rest/v1.0/projects/${sb.project('second')}`;
+    const otherUrl = `/rest/v1.0/projects/${sb.project('first')}`;
     expectError(await pm.get(`${otherUrl}/budget/line_items/${a.id}`), 404, 'not_found');
     expectError(await pm.patch(`${otherUrl}/budget/line_items/${a.id}`, { description: 'moved' }), 404, 'not_found');
     expectError(await admin.patch(`${otherUrl}/cost_codes/${code}`, { description: 'moved' }), 404, 'not_found');

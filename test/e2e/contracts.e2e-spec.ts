@@ -36,13 +36,14 @@ describe('prime contracts, commitments, invoices, direct costs and change orders
     pm = await sb.as('gc_project_manager');
     owner = await sb.as('owner_rep');
     const admin = await sb.as('company_admin');
-    p = sb.project('first');
+    // the second project: the training data leaves its budget empty
+    p = sb.project('second');
     base = `/rest/v1.0/projects/${p}`;
     const code = (await admin.post(`${base}/cost_codes`, { code: '26-000', description: 'Electrical' })).body.id;
     a = (await pm.post(`${base}/budget/line_items`, { cost_code_id: code, cost_type: 'subcontract', description: 'Power', original_budget_amount: '100000.00' })).body.id;
     b = (await pm.post(`${base}/budget/line_items`, { cost_code_id: code, cost_type: 'material', description: 'Fixtures', original_budget_amount: '50000.00' })).body.id;
-    const otherCode = (await admin.post(`/rest/v1.0/projects/${sb.project('second')}/cost_codes`, { code: '26-000', description: 'Electrical' })).body.id;
-    other = (await pm.post(`/rest/v1.0/projects/${sb.project('second')}/budget/line_items`, { cost_code_id: otherCode, description: 'Elsewhere', original_budget_amount: '1.00' })).body.id;
+    // a line item of the first project's (seeded) budget
+    other = (await pm.get(`/rest/v1.0/projects/${sb.project('first')}/budget/line_items?per_page=1`)).body[0].id;
     const templates = `/rest/v1.0/companies/${sb.companyId}/permission_templates`;
     const reader = await admin.post(templates, { name: 'Cost Reader', scope: 'project', levels: { commitments: 'read_only', change_orders: 'standard', budget: 'read_only', prime_contracts: 'read_only' } });
     const po = await admin.post(templates, {
@@ -52,11 +53,34 @@ describe('prime contracts, commitments, invoices, direct costs and change orders
       granular: ['commitments.create_purchase_order', 'commitments.update_purchase_order', 'commitments.view_private_purchase_orders'],
     });
     expect([reader.status, po.status]).toEqual([201, 201]);
-    [listed, outsider] = await sb.addMembers(2, 'Cost Reader');
-    [buyer] = await sb.addMembers(1, 'PO Buyer');
+    [listed, outsider] = await sb.addMembers(2, 'Cost Reader', p);
+    [buyer] = await sb.addMembers(1, 'PO Buyer', p);
     await settle();
   });
   afterAll(() => t.stop());
+
+  it('opens the training sandbox with a consistent budget: 30 line items, a prime contract, two commitments and COs in three states', async () => {
+    const first = `/rest/v1.0/projects/${sb.project('first')}`;
+    const view = (await pm.get(`${first}/budget`)).body;
+    expect(view).toMatchObject({ stale: false, pending_jobs: 0, revision: 1, snapshot_revision: 1 });
+    expect(view.line_items).toHaveLength(30);
+    const power = view.line_items.find((l: { cost_code: { code: string }; cost_type: string }) => l.cost_code.code === '26-000' && l.cost_type === 'subcontract');
+    expect(power).toMatchObject({
+      original_budget_amount: '420000.00',
+      approved_cos: '18400.00',
+      revised_budget: '438400.00',
+      committed_costs: '398500.00',
+      pending_cost_changes: '0.00',
+      job_to_date_costs: '0.00',
+      forecast_to_complete: '39900.00',
+    });
+    expect(view.totals).toMatchObject({ original_budget_amount: '3599300.00', approved_cos: '18400.00', pending_budget_changes: '15850.00', direct_costs: '8750.00' });
+    expect(((await pm.get(`${first}/change_orders`)).body as { status: string }[]).map((c) => c.status)).toEqual(['approved', 'pending', 'draft']);
+    const commitments = (await pm.get(`${first}/commitments`)).body as { private: boolean; status: string }[];
+    expect(commitments.map((c) => [c.private, c.status])).toEqual([[true, 'approved'], [false, 'draft']]);
+    const why = await api.get(`/_sim/diagnose?project_id=${sb.project('first')}&user_id=${sb.userId('gc_project_manager')}&symptom=not_updating&tool=budget`);
+    expect(why.body.findings.map((f: { cause: string }) => f.cause)).toEqual(expect.arrayContaining(['change_order_not_approved', 'commitment_not_approved', 'invoice_not_processed']));
+  });
 
   it('keeps prime contracts numbered uniquely, validates their value, and refuses those without the tool', async () => {
     const created = await pm.post(`${base}/prime_contracts`, { title: 'Owner agreement', number: 'PC-001', value: '1500000.00' });
@@ -71,10 +95,10 @@ describe('prime contracts, commitments, invoices, direct costs and change orders
     }
     expect((await owner.get(`${base}/prime_contracts`)).body.map((c: { number: string }) => c.number)).toEqual(['PC-001']);
     expectError(await owner.post(`${base}/prime_contracts`, { title: 'Mine', number: 'PC-9', value: '1.00' }), 403, 'permission_denied');
-    expectError(await (await sb.as('subcontractor')).get(`${base}/prime_contracts`), 403, 'permission_denied');
+    expectError(await (await sb.as('subcontractor')).get(`/rest/v1.0/projects/${sb.project('first')}/prime_contracts`), 403, 'permission_denied');
     expectError(await pm.patch(`${base}/prime_contracts/${prime}`, { value: '2.00', version: 7 }), 409, 'edit_conflict');
     expect((await pm.patch(`${base}/prime_contracts/${prime}`, { value: '1600000.00', version: 1 })).body).toMatchObject({ value: '1600000.00', version: 2 });
-    expect(await count('prime_contracts')).toBe(1);
+    expect((await pm.get(`${base}/prime_contracts`)).body).toHaveLength(1);
   });
 
   it('shows a private commitment only to Admins, its private list and the view-private key of its type', async () => {
