@@ -73,6 +73,14 @@ function installParsers(fastify: FastifyInstance): void {
       done(new AppError('invalid_request', 'The request body is not valid JSON.'), undefined);
     }
   });
+  // A budget import's CSV file arrives as its bytes; no other route takes CSV.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => {
+    if (!/\/budget\/imports\/?(\?|$)/.test(req.url)) {
+      done(new AppError('invalid_request', 'The request Content-Type is not supported here; send application/json.'), undefined);
+      return;
+    }
+    done(null, body);
+  });
   // Form bodies are for the OAuth endpoints (RFC 6749); the platform API speaks JSON only.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
     if (!req.url.startsWith('/oauth/')) {

@@ -1,6 +1,8 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { ScenariosModule } from '../scenarios/scenarios.module';
 import { ScenariosService } from '../scenarios/scenarios.service';
+import { BudgetImportsController } from './budget-imports.controller';
+import { BudgetImportsService } from './budget-imports.service';
 import { BudgetRecalc } from './budget-recalc';
 import { BudgetCauses, BudgetLockedCause, ColumnHiddenByPermissionCause, RecalculationPendingCause } from './budget.causes';
 import { BudgetController } from './budget.controller';
@@ -20,8 +22,8 @@ class BudgetScenarios implements OnModuleInit {
 /** The budget: line items, modifications, lock, its snapshot rebuilt by the recalculation job, its causes and scenarios. */
 @Module({
   imports: [ScenariosModule],
-  providers: [BudgetRecalc, BudgetService, BudgetLockPolicy, BudgetLockedCause, RecalculationPendingCause, ColumnHiddenByPermissionCause, BudgetCauses, BudgetScenarios],
-  controllers: [BudgetController],
+  providers: [BudgetRecalc, BudgetService, BudgetImportsService, BudgetLockPolicy, BudgetLockedCause, RecalculationPendingCause, ColumnHiddenByPermissionCause, BudgetCauses, BudgetScenarios],
+  controllers: [BudgetController, BudgetImportsController],
   exports: [BudgetRecalc, BudgetService],
 })
 export class BudgetModule {}

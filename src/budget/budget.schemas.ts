@@ -89,3 +89,16 @@ export const BudgetView = Named(
   }),
 );
 
+
+const IMPORT_FIELDS = {
+  id: Id,
+  project_id: Id,
+  rows: Int({ minimum: 1, description: 'Line items created', example: 30 }),
+  bytes: Int({ minimum: 1, description: 'Size of the file' }),
+  took_ms: Int({ minimum: 0, description: 'How long checking and writing took' }),
+  created_by_id: Nullable(Id),
+  created_at: DateTime,
+};
+
+export const BudgetImport = Named('BudgetImport', Obj(IMPORT_FIELDS));
+export const BudgetImportCreated = Named('BudgetImportCreated', Obj({ ...IMPORT_FIELDS, line_item_ids: ArrayOf(Id, { description: 'The line items created, in the order of the file' }) }));

@@ -85,7 +85,7 @@ export class BudgetService {
    * In a write: the budget row under its lock (the write's revision bump needs
    * it anyway, and a lock or unlock waits for the write), refused while locked.
    */
-  private async assertUnlocked(m: EntityManager, companyId: number, projectId: number): Promise<void> {
+  async assertUnlocked(m: EntityManager, companyId: number, projectId: number): Promise<void> {
     const row = await this.lockBudget(m, companyId, projectId);
     if (row.locked) throw lockedError(row.locked_at);
   }
@@ -95,6 +95,12 @@ export class BudgetService {
     await m.query('INSERT INTO budgets (project_id, company_id) VALUES ($1, $2) ON CONFLICT (project_id) DO NOTHING', [projectId, companyId]);
     const [row]: { locked: boolean; locked_at: Date | null }[] = await m.query('SELECT locked, locked_at FROM budgets WHERE project_id = $1 FOR UPDATE', [projectId]);
     return row;
+  }
+
+  /** Line items as the API shows them, in the order of `ids`. */
+  async lineItemViews(m: EntityManager, ids: readonly number[]): Promise<Record<string, unknown>[]> {
+    const rows: LineItemRow[] = await m.query(`${LINE_ITEM_SELECT} WHERE b.id = ANY($1::int[]) ORDER BY b.id`, [ids]);
+    return rows.map(mapLineItem);
   }
 
   async listLineItems(projectId: number, q: LineItemListQuery): Promise<Page<Record<string, unknown>>> {

@@ -7,13 +7,14 @@ import { TestApp } from '../support/test-app';
 import { CONTRACT, expected } from '../unit/permission-contract';
 
 /**
- * Every RFI and submittal action of the matrix, performed on its real route
+ * Every RFI, submittal, budget, prime contract, commitment and change order
+ * action of the matrix, performed on its real route
  * by each persona of the training sandbox, with and without the item role the
  * action's row names. The expected answer is read from the PERMISSIONS.md
  * transcription and the personas' templates, never from the code's rules.
  */
 
-const TOOLS = ['rfis', 'submittals'] as const;
+const TOOLS = ['rfis', 'submittals', 'budget', 'prime_contracts', 'commitments', 'change_orders'] as const;
 
 /** The persona's level and granular keys on a tool, from the training templates of API.md. */
 function grantOf(persona: PersonaKey, tool: string): { level: Level; granular: Set<string> } {
@@ -51,12 +52,16 @@ for (const action of ACTIONS.filter((a) => (TOOLS as readonly string[]).includes
   }
 }
 
-describe('RFI and submittal actions, per persona, as the matrix says', () => {
+describe('RFI, submittal and money actions, per persona, as the matrix says', () => {
   let t: TestApp;
   let sb: TrainingSandbox;
   let pm: ApiClient;
   let rfis: string;
   let submittals: string;
+  let money: string;
+  let costCode: number;
+  let prime: number;
+  let seq = 0;
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -65,6 +70,9 @@ describe('RFI and submittal actions, per persona, as the matrix says', () => {
     pm = await sb.as('gc_project_manager');
     rfis = `/rest/v1.0/projects/${sb.project()}/rfis`;
     submittals = `/rest/v1.0/projects/${sb.project()}/submittals`;
+    money = `/rest/v1.0/projects/${sb.project()}`;
+    costCode = (await pm.get(`${money}/cost_codes?per_page=1`)).body[0].id;
+    prime = (await pm.get(`${money}/prime_contracts`)).body[0].id;
   });
   afterAll(() => t.stop());
 
@@ -100,6 +108,24 @@ describe('RFI and submittal actions, per persona, as the matrix says', () => {
     return body.id as number;
   }
 
+  const lineItem = async () => ok(await pm.post(`${money}/budget/line_items`, { cost_code_id: costCode, description: `Matrix ${++seq}`, original_budget_amount: '100.00' }), 'line item').id as number;
+  const commitment = async () => ok(await pm.post(`${money}/commitments`, { type: 'subcontract', title: `Matrix ${++seq}` }), 'commitment').id as number;
+
+  /** A prime change order set up by the project manager; `creator` rewrites who created it, `reviewer` is its designated reviewer. */
+  async function changeOrder(o: { pending?: boolean; creator?: number; reviewer?: number }) {
+    const body = ok(await pm.post(`${money}/change_orders`, { contract_type: 'prime', contract_id: prime, title: `Matrix ${++seq}`, designated_reviewer_id: o.reviewer ?? sb.userId('gc_project_manager') }), 'change order');
+    if (o.creator) await t.db.query('UPDATE change_orders SET created_by_id = $2 WHERE id = $1', [body.id, o.creator]);
+    if (o.pending) ok(await pm.post(`${money}/change_orders/${body.id}/actions/submit`), 'submit');
+    return body.id as number;
+  }
+
+  /** Performs `act`, then puts the budget lock back as it was (the project manager unlocks). */
+  async function thenUnlocked(act: () => Promise<Answer>): Promise<Answer> {
+    const res = await act();
+    ok(await pm.delete(`${money}/budget/lock`), 'unlock');
+    return res;
+  }
+
   const member = (userId: number) => PERSONAS.some((p) => p.projects.includes('first') && sb.userId(p.key) === userId);
 
   /** Performs the action as `who`; `me` is the persona's user id, `role` whether they hold the item role. */
@@ -128,9 +154,37 @@ describe('RFI and submittal actions, per persona, as the matrix says', () => {
     'submittals.close': async (who) => who.post(`${submittals}/${await submittal({ state: 'in_review' })}/actions/close`),
     'submittals.create_revision': async (who) => who.post(`${submittals}/${await submittal({ state: 'closed' })}/actions/revise`),
     'submittals.delete': async (who) => who.delete(`${submittals}/${await submittal({ state: 'in_review' })}`),
+    'budget.view': (who) => who.get(`${money}/budget`),
+    'budget.view_direct_costs': (who) => who.get(`${money}/direct_costs`),
+    'budget.create_line_item': (who) => who.post(`${money}/budget/line_items`, { cost_code_id: costCode, description: 'Mine', original_budget_amount: '1.00' }),
+    'budget.edit_original_amount': async (who) => who.patch(`${money}/budget/line_items/${await lineItem()}`, { original_budget_amount: '200.00' }),
+    'budget.delete_line_item': async (who) => who.delete(`${money}/budget/line_items/${await lineItem()}`),
+    'budget.import': (who) => who.request('POST', `${money}/budget/imports`, { headers: { 'content-type': 'text/csv' }, raw: Buffer.from(`cost_code,description,original_budget_amount\n03-300,Imported ${++seq},10.00\n`) }),
+    'budget.lock': (who) => thenUnlocked(() => who.post(`${money}/budget/lock`)),
+    'budget.unlock': async (who) => {
+      ok(await pm.post(`${money}/budget/lock`), 'lock');
+      return thenUnlocked(() => who.delete(`${money}/budget/lock`));
+    },
+    'budget.modify': async (who) => who.post(`${money}/budget/modifications`, { from_line_item_id: await lineItem(), to_line_item_id: await lineItem(), amount: '1.00' }),
+    'budget.recalculate': (who) => who.post(`${money}/budget/actions/recalculate`),
+    'prime_contracts.view': (who) => who.get(`${money}/prime_contracts/${prime}`),
+    'prime_contracts.create': (who) => who.post(`${money}/prime_contracts`, { title: 'Mine', number: `PC-M${++seq}`, value: '1.00' }),
+    'prime_contracts.update': (who) => who.patch(`${money}/prime_contracts/${prime}`, { title: `Owner agreement ${++seq}` }),
+    'prime_contracts.delete': async (who) => who.delete(`${money}/prime_contracts/${ok(await pm.post(`${money}/prime_contracts`, { title: 'Gone', number: `PC-D${++seq}`, value: '1.00' }), 'prime').id}`),
+    'commitments.view': async (who) => who.get(`${money}/commitments/${await commitment()}`),
+    'commitments.create': (who) => who.post(`${money}/commitments`, { type: 'subcontract', title: 'Mine' }),
+    'commitments.update': async (who) => who.patch(`${money}/commitments/${await commitment()}`, { title: 'Edited' }),
+    'commitments.approve': async (who) => who.post(`${money}/commitments/${await commitment()}/actions/approve`),
+    'change_orders.view': async (who) => who.get(`${money}/change_orders/${await changeOrder({})}`),
+    'change_orders.create': (who) => who.post(`${money}/change_orders`, { contract_type: 'prime', contract_id: prime, title: 'Mine' }),
+    'change_orders.edit': async (who, me, role) => who.patch(`${money}/change_orders/${await changeOrder(role ? { creator: me } : {})}`, { title: 'Edited' }),
+    'change_orders.submit': async (who, me, role) => who.post(`${money}/change_orders/${await changeOrder(role ? { creator: me } : {})}/actions/submit`),
+    'change_orders.approve': async (who, me, role) => who.post(`${money}/change_orders/${await changeOrder({ pending: true, ...(role && { reviewer: me }) })}/actions/approve`),
+    'change_orders.reject': async (who, me, role) => who.post(`${money}/change_orders/${await changeOrder({ pending: true, ...(role && { reviewer: me }) })}/actions/reject`),
+    'change_orders.void': async (who) => who.post(`${money}/change_orders/${await changeOrder({ pending: true })}/actions/void`),
   };
 
-  it('has a route performing every RFI and submittal action of the matrix', () => {
+  it('has a route performing every action of these tools in the matrix', () => {
     const actions = ACTIONS.filter((a) => (TOOLS as readonly string[]).includes(ruleOf(a).tool));
     expect(Object.keys(perform).sort()).toEqual([...actions].sort());
   });
