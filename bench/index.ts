@@ -3,6 +3,7 @@ import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { runMigrations } from '../src/database/migrate';
 import { SandboxesService } from '../src/sandboxes/sandboxes.service';
+import { budgetBench } from './budget.bench';
 import { guardBench } from './guard.bench';
 import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     SIM_OPEN_CONTROLS: 'true',
-    SIM_REDIS_PREFIX: 'bench',
+    // a prefix of its own per run: job ids restart with the fresh database, and an old job of the same id would swallow a new one
+    SIM_REDIS_PREFIX: `bench_${Date.now().toString(36)}`,
     SIM_DB_POOL_SIZE: '20',
     PORT: '0',
   });
@@ -69,6 +71,12 @@ async function main(): Promise<void> {
     out.length = 0;
   }
   await sandboxes.updateSettings(sb.id, { latency_profile: 'instant' });
+  if (want('budget')) {
+    const pmUser = (sb as unknown as { personas: { key: string; user_id: number }[] }).personas.find((p) => p.key === 'gc_project_manager')!.user_id;
+    out.push(...(await budgetBench(app, base, sb.company_id, { small: sb.projects[0].id, large: sb.projects[1].id }, pmUser, login.access_token, Number(process.env.BENCH_ROUNDS ?? 10))), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
   if (want('queue')) {
     out.push(...(await queueBench(app, sb.company_id, Number(process.env.BENCH_JOBS ?? 3000))), '');
     process.stdout.write(`${out.join('\n')}\n`);

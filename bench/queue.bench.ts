@@ -108,7 +108,7 @@ export async function queueBench(app: NestFastifyApplication, companyId: number,
   ];
 }
 
-function startWorkers(count: number, env: Record<string, string>): Promise<ChildProcess[]> {
+export function startWorkers(count: number, env: Record<string, string>): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: count }, () => {
       const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'worker.js')], { env: { ...process.env, ...env, SIM_ROLE: 'worker' }, stdio: ['ignore', 'ignore', 'pipe'] });
