@@ -1,5 +1,6 @@
 import { ApiClient } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
+import { Receiver } from '../support/receiver';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
@@ -326,6 +327,34 @@ describe('prime contracts, commitments, invoices, direct costs and change orders
       evidence: { status: 'under_review', total: '500.00', left_out_of: ['job-to-date costs'] },
       fix: [expect.stringContaining(`/invoices/${inv.body.id}/actions/approve`)],
     });
+  });
+
+  it('delivers webhooks for Budget Line Items, Commitments, Change Orders and Direct Costs with the resource and its id', async () => {
+    const receiver = await Receiver.start();
+    try {
+      const admin = await sb.as('company_admin');
+      const hook = await admin.post(`${base}/webhooks/hooks`, { namespace: 'money', destination_url: receiver.url });
+      expect(hook.status).toBe(201);
+      const triggers: [string, string][] = [['Budget Line Items', 'update'], ['Commitments', 'create'], ['Change Orders', 'create'], ['Direct Costs', 'create']];
+      for (const [resource_name, event_type] of triggers) expect((await admin.post(`${base}/webhooks/hooks/${hook.body.id}/triggers`, { resource_name, event_type })).status).toBe(201);
+      const line = await pm.patch(`${base}/budget/line_items/${b}`, { description: 'Fixtures and lamps' });
+      const commitment = await pm.post(`${base}/commitments`, { type: 'purchase_order', title: 'Lamps' });
+      const co = await pm.post(`${base}/change_orders`, { contract_type: 'prime', contract_id: prime, title: 'Hooked' });
+      const cost = await pm.post(`${base}/direct_costs`, { budget_line_item_id: b, amount: '10.00', description: 'Courier', date: '2026-12-02' });
+      await settle();
+      const got = receiver.received.map((r) => [r.body.resource_name, r.body.event_type, r.body.resource_id]).sort();
+      expect(got).toEqual(
+        [
+          ['Budget Line Items', 'update', line.body.id],
+          ['Change Orders', 'create', co.body.id],
+          ['Commitments', 'create', commitment.body.id],
+          ['Direct Costs', 'create', cost.body.id],
+        ].sort(),
+      );
+      await admin.delete(`${base}/webhooks/hooks/${hook.body.id}`);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('records every write in the change log for webhooks, under the platform\'s resource names', async () => {
