@@ -23,7 +23,7 @@ describe('budget recalculation on worker processes', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    t = await TestApp.start({ workers: false, env: { SIM_JOB_LOCK_MS: '1500' } });
+    t = await TestApp.start({ workers: false, env: { SIM_JOB_LOCK_MS: '1500', SIM_DB_POOL_SIZE: '20' } });
     api = t.client();
     env = { DATABASE_URL: t.config.databaseUrl, REDIS_URL: t.config.redisUrl, SIM_REDIS_PREFIX: t.config.redisPrefix, SIM_JOB_LOCK_MS: '1500' };
   });
@@ -45,43 +45,59 @@ describe('budget recalculation on worker processes', () => {
 
   const settle = async (p: number) => expect((await api.post(`/_sim/settle?project_id=${p}&timeout_ms=60000`)).status).toBe(200);
 
-  it('settles 200 change orders approved at once, on 4 worker processes, to the exact totals', async () => {
-    workers = await Promise.all(Array.from({ length: 4 }, () => WorkerProcess.start(env)));
-    const { pm, p, code, base } = await sandbox('co-storm');
-    const lines: number[] = [];
-    for (let i = 0; i < 10; i++) lines.push((await pm.post(`${base}/budget/line_items`, { cost_code_id: code, description: `Line ${i}`, original_budget_amount: '100000.00' })).body.id);
-    const prime = (await pm.post(`${base}/prime_contracts`, { title: 'Owner', number: 'PC-1', value: '0.00' })).body.id;
-    const draw = seeded(20261203);
-    const expected = new Map<number, bigint>(lines.map((l) => [l, 0n]));
-    const ids: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const line = lines[draw.next().value % lines.length];
-      const cents = BigInt((draw.next().value % 2_000_000) - 500_000); // -5,000.00 … 14,999.99
-      expected.set(line, expected.get(line)! + cents);
-      const co = await pm.post(`${base}/change_orders`, { contract_type: 'prime', contract_id: prime, title: `CO ${i}`, line_items: [{ budget_line_item_id: line, amount: money(cents) }] });
-      expect(co.status).toBe(201);
-      expect((await pm.post(`${base}/change_orders/${co.body.id}/actions/submit`)).status).toBe(200);
-      ids.push(co.body.id);
-    }
-    await settle(p);
-    const approvals = await Promise.all(ids.map((id) => pm.post(`${base}/change_orders/${id}/actions/approve`)));
-    expect(approvals.map((a) => a.status)).toEqual(ids.map(() => 200));
-    await settle(p);
-    const view = (await pm.get(`${base}/budget`)).body;
-    expect(view).toMatchObject({ stale: false, pending_jobs: 0 });
-    expect(view.snapshot_revision).toBe(view.revision);
-    const shown = new Map<number, string>(view.line_items.map((l: { id: number; approved_cos: string }) => [l.id, l.approved_cos]));
-    expect(Object.fromEntries(shown)).toEqual(Object.fromEntries([...expected].map(([l, c]) => [l, money(c)])));
-    expect(view.totals.approved_cos).toBe(money([...expected.values()].reduce((a, b) => a + b, 0n)));
-    expect(view.totals.pending_budget_changes).toBe('0.00');
-    // each approval reached the budget by its own sync job, which asked for a rebuild (deduplicated by revision)
-    const ran = await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE name = 'budget.recalculate' AND project_id = $1`, [p]);
-    expect(ran.rows[0].n).toBeGreaterThanOrEqual(200);
+  const stopWorkers = async () => {
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
     workers = [];
+  };
+
+  it('settles 200 change orders approved at once, on 4 worker processes, to the exact totals', async () => {
+    workers = await Promise.all(Array.from({ length: 4 }, () => WorkerProcess.start(env)));
+    try {
+      const { pm, p, code, base } = await sandbox('co-storm');
+      const lines: number[] = [];
+      for (let i = 0; i < 10; i++) lines.push((await pm.post(`${base}/budget/line_items`, { cost_code_id: code, description: `Line ${i}`, original_budget_amount: '100000.00' })).body.id);
+      const prime = (await pm.post(`${base}/prime_contracts`, { title: 'Owner', number: 'PC-1', value: '0.00' })).body.id;
+      const draw = seeded(20261203);
+      const expected = new Map<number, bigint>(lines.map((l) => [l, 0n]));
+      const ids: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const line = lines[draw.next().value % lines.length];
+        const cents = BigInt((draw.next().value % 2_000_000) - 500_000); // -5,000.00 … 14,999.99
+        expected.set(line, expected.get(line)! + cents);
+        const co = await pm.post(`${base}/change_orders`, { contract_type: 'prime', contract_id: prime, title: `CO ${i}`, line_items: [{ budget_line_item_id: line, amount: money(cents) }] });
+        expect(co.status).toBe(201);
+        expect((await pm.post(`${base}/change_orders/${co.body.id}/actions/submit`)).status).toBe(200);
+        ids.push(co.body.id);
+      }
+      await settle(p);
+      // All at once; a 503 (every connection busy) is retried after its Retry-After, as a client would.
+      const approve = async (id: number) => {
+        for (let attempt = 0; ; attempt++) {
+          const res = await pm.post(`${base}/change_orders/${id}/actions/approve`);
+          if (res.status !== 503 || attempt === 5) return res;
+          await new Promise((r) => setTimeout(r, 1000 * Number(res.headers['retry-after'] ?? 1)));
+        }
+      };
+      const approvals = await Promise.all(ids.map(approve));
+      expect(approvals.map((a) => a.status)).toEqual(ids.map(() => 200));
+      await settle(p);
+      const view = (await pm.get(`${base}/budget`)).body;
+      expect(view).toMatchObject({ stale: false, pending_jobs: 0 });
+      expect(view.snapshot_revision).toBe(view.revision);
+      const shown = new Map<number, string>(view.line_items.map((l: { id: number; approved_cos: string }) => [l.id, l.approved_cos]));
+      expect(Object.fromEntries(shown)).toEqual(Object.fromEntries([...expected].map(([l, c]) => [l, money(c)])));
+      expect(view.totals.approved_cos).toBe(money([...expected.values()].reduce((a, b) => a + b, 0n)));
+      expect(view.totals.pending_budget_changes).toBe('0.00');
+      // each approval reached the budget by its own sync job, which asked for a rebuild (deduplicated by revision)
+      const ran = await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE name = 'budget.recalculate' AND project_id = $1`, [p]);
+      expect(ran.rows[0].n).toBeGreaterThanOrEqual(200);
+    } finally {
+      await stopWorkers();
+    }
   }, 240_000);
 
   it('keeps the previous snapshot when a worker dies mid-rebuild, and the next run completes it', async () => {
+    await stopWorkers();
     workers = [await WorkerProcess.start(env)];
     const { pm, p, code, base } = await sandbox('rebuild-kill');
     const item = (await pm.post(`${base}/budget/line_items`, { cost_code_id: code, description: 'Footings', original_budget_amount: '1000.00' })).body;
@@ -91,18 +107,18 @@ describe('budget recalculation on worker processes', () => {
     const holder = new Client({ connectionString: t.config.databaseUrl });
     await holder.connect();
     try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE budget_snapshot_lines IN SHARE MODE');
-      expect((await pm.patch(`${base}/budget/line_items/${item.id}`, { original_budget_amount: '2500.00' })).status).toBe(200);
-      let waiting = false;
-      for (let i = 0; i < 400 && !waiting; i++) {
-        const rows = await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM budget_snapshot_lines%'`);
-        waiting = rows.rowCount! > 0;
-        if (!waiting) await new Promise((r) => setTimeout(r, 25));
-      }
-      expect(waiting).toBe(true);
-      await workers[0].kill('SIGKILL');
-      workers = [];
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE budget_snapshot_lines IN SHARE MODE');
+        expect((await pm.patch(`${base}/budget/line_items/${item.id}`, { original_budget_amount: '2500.00' })).status).toBe(200);
+        let waiting = false;
+        for (let i = 0; i < 400 && !waiting; i++) {
+          const rows = await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM budget_snapshot_lines%'`);
+          waiting = rows.rowCount! > 0;
+          if (!waiting) await new Promise((r) => setTimeout(r, 25));
+        }
+        expect(waiting).toBe(true);
+        await workers[0].kill('SIGKILL');
+        workers = [];
     } finally {
       await holder.query('COMMIT');
       await holder.end();

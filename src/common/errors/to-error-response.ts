@@ -84,6 +84,11 @@ function isBackingServiceDown(err: unknown): boolean {
   );
 }
 
+/** pg-pool gave up waiting for a free connection: every one is busy (a burst larger than the pool). */
+function isPoolExhausted(err: unknown): boolean {
+  return /timeout exceeded when trying to connect/.test((err as { message?: string })?.message ?? '');
+}
+
 /** Turns anything thrown while serving a request into the API.md error answer. */
 export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
   if (err instanceof AppError) {
@@ -98,6 +103,10 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   }
   if (isBackingServiceDown(err)) {
     return build('service_unavailable', 'A backing service (Redis) is unavailable right now; retry shortly.', {}, requestId, { 'Retry-After': '2' });
+  }
+  if (isPoolExhausted(err)) {
+    logger.warn(`[${requestId}] database pool exhausted: answered 503`);
+    return build('system_overloaded', 'Every database connection is busy right now; retry shortly.', { reason: 'database_pool_exhausted' }, requestId, { 'Retry-After': '1' });
   }
   const e = err as { code?: string; statusCode?: number; message?: string; stack?: string };
   const known = e?.code ? FASTIFY_CODES[e.code] : undefined;
