@@ -25,6 +25,7 @@ export class JobFailedCause implements CauseDetector {
       const retrying = j.state === 'delayed' && j.attempts_made > 0;
       if (j.state !== 'failed' && !dropped && !retrying) continue;
       const injected = dropped || /injected fault/.test(j.error ?? '');
+      const rerun = j.state === 'failed' && j.project_id !== null ? RERUN[j.name]?.(j.project_id) : undefined;
       out.push({
         tool: j.queue,
         item: null,
@@ -42,12 +43,19 @@ export class JobFailedCause implements CauseDetector {
           : retrying
             ? ['Wait for the next retry (exponential backoff), or POST /_sim/settle to wait for it.']
             : ['The job used up its retries: make the change again, or look at its error.'],
+        ...(rerun && { fix: [...(injected ? ['Delete the fault rule (DELETE /_sim/faults/{id}).'] : []), rerun] }),
         weight: j.state === 'failed' ? 85 : retrying ? 80 : 75,
       });
     }
     return out;
   }
 }
+
+/** The call that redoes what a job failed to do for good, where there is one. */
+const RERUN: Partial<Record<string, (projectId: number) => string>> = {
+  'budget.recalculate': (p) => `The budget is behind: ask for a recalculation, POST /rest/v1.0/projects/${p}/budget/actions/recalculate`,
+  'sync.contracts-to-budget': (p) => `The change has not reached the budget: ask for a recalculation, POST /rest/v1.0/projects/${p}/budget/actions/recalculate`,
+};
 
 @Injectable()
 export class QueueCauses implements OnModuleInit {

@@ -357,6 +357,30 @@ describe('prime contracts, commitments, invoices, direct costs and change orders
     }
   });
 
+  it('names job_failed when the recalculation behind the budget fails; the budget says it is behind until a recalculation runs', async () => {
+    const fault = await api.post('/_sim/faults', { target: 'job', job_name: 'budget.recalculate', effect: 'fail', probability: 1, sandbox_id: sb.info.id });
+    expect(fault.status).toBe(201);
+    expect((await pm.patch(`${base}/budget/line_items/${a}`, { description: 'Power and feeders' })).status).toBe(200);
+    let findings: { cause: string; evidence: Record<string, unknown> }[] = [];
+    for (let i = 0; i < 200 && !findings.some((f) => f.cause === 'job_failed'); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      findings = (await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_updating&tool=budget`)).body.findings;
+    }
+    expect(findings.find((f) => f.cause === 'job_failed')?.evidence).toMatchObject({ injected: true, fault_rule_id: fault.body.id });
+    expect((await budgetLine(pm, a)).description).toBe('Power');
+    expect((await api.delete(`/_sim/faults/${fault.body.id}`)).status).toBe(204);
+    await settle();
+    // the failed rebuild has used up its retries (the instant profile retries in milliseconds): the budget says it is behind
+    const behind = (await pm.get(`${base}/budget`)).body;
+    expect(behind.stale).toBe(true);
+    expect(behind.snapshot_revision).toBeLessThan(behind.revision);
+    const exhausted = (await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_updating&tool=budget`)).body.findings.find((f: { cause: string }) => f.cause === 'job_failed');
+    expect(exhausted.fix).toEqual(expect.arrayContaining([expect.stringContaining(`POST /rest/v1.0/projects/${p}/budget/actions/recalculate`)]));
+    expect((await pm.post(`${base}/budget/actions/recalculate`)).status).toBe(200);
+    await settle();
+    expect((await budgetLine(pm, a)).description).toBe('Power and feeders');
+  });
+
   it('records every write in the change log for webhooks, under the platform\'s resource names', async () => {
     const rows = (await t.db.query(`SELECT DISTINCT resource FROM change_log WHERE project_id = $1 ORDER BY resource`, [p])).rows.map((r: { resource: string }) => r.resource);
     expect(rows).toEqual(expect.arrayContaining(['Budget Line Items', 'Change Orders', 'Commitment Invoices', 'Commitments', 'Direct Costs', 'Prime Contracts']));
