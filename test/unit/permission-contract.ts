@@ -72,6 +72,7 @@ export const CONTRACT: Record<string, string> = {
   'budget.unlock': 'ADM',
   'budget.modify': 'ADM',
   'budget.recalculate': 'STD+',
+  'budget.manage_views': 'ADM',
 
   'prime_contracts.view': 'RO+',
   'prime_contracts.create': 'ADM | +create_prime_contract',

@@ -255,6 +255,7 @@ export const ACTION_MATRIX = {
   'budget.unlock': { tool: 'budget', level: 'admin', does: 'unlock the budget' },
   'budget.modify': { tool: 'budget', level: 'admin', does: 'make budget modifications and transfers' },
   'budget.recalculate': { tool: 'budget', level: 'standard', does: 'ask for a budget recalculation' },
+  'budget.manage_views': { tool: 'budget', level: 'admin', does: 'manage budget views' },
 
   // Prime contracts
   'prime_contracts.view': { tool: 'prime_contracts', level: 'read_only', does: 'view prime contracts' },
