@@ -103,3 +103,13 @@ export function derivedSql(withDirect: boolean): Record<(typeof DERIVED_COLUMNS)
     projected_over_under: `(${projectedBudget} - ${eac})`,
   };
 }
+
+/** The columns a reader may see, in order: direct costs only for those who may view them. */
+export function permittedColumns(withDirect: boolean): BudgetColumn[] {
+  return BUDGET_COLUMNS.filter((c) => withDirect || !DIRECT_COST_COLUMNS.includes(c));
+}
+
+/** A column as SQL over a snapshot line `s`, as a reader with (or without) direct costs sees it. */
+export function columnSql(column: BudgetColumn, withDirect: boolean): string {
+  return (COMPONENT_COLUMNS as readonly string[]).includes(column) ? `s.${column}` : derivedSql(withDirect)[column as (typeof DERIVED_COLUMNS)[number]];
+}

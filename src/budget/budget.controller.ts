@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors';
 import type { ErrorCode } from '../common/errors/error-codes';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { Type } from '../common/openapi/schema';
 import { Page, parseListQuery } from '../common/pagination';
-import { IdPipe } from '../common/validation/id.pipe';
+import { IdPipe, parseId } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
 import { BudgetLineItem, BudgetLock, BudgetModification, BudgetView, RecalculationQueued } from './budget.schemas';
@@ -27,10 +29,21 @@ export class BudgetController {
     summary: 'Read the budget',
     description:
       'The snapshot the recalculation job keeps: each line item with the columns the caller may see (direct costs only with `view_direct_cost_details` or Admin; totals and projections then leave them out), the totals, and how current it is: `as_of`, `stale` and `pending_jobs`. A write shows here once its recalculation has run.',
+    query: {
+      view_id: {
+        schema: Type.String({ pattern: '^([1-9][0-9]{0,9}|none)$', example: '12' }),
+        description: "A budget view of this project (404 otherwise): only its columns, and the line items its filters keep, are shown and totalled. `none`: no view (every column the caller may see, every line item). Without it the project's default view applies, if there is one.",
+      },
+    },
     ok: { description: 'The budget as the caller may see it', schema: BudgetView },
+    errors: ['validation_failed'],
   })
-  view(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
-    return this.budget.view(req.access!.subject, companyOf(req), projectOf(req));
+  view(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const unknown = Object.keys(query).filter((k) => k !== 'view_id');
+    if (unknown.length) throw AppError.validation(unknown.map((field) => ({ field, message: 'is not a known parameter' })));
+    const picked = query.view_id === undefined ? undefined : query.view_id === 'none' ? 'none' : parseId(query.view_id);
+    if (picked === null) throw AppError.field('view_id', 'must be a budget view id or none');
+    return this.budget.view(req.access!.subject, companyOf(req), projectOf(req), picked);
   }
 
   @Get('line_items')

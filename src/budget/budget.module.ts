@@ -4,6 +4,8 @@ import { ScenariosService } from '../scenarios/scenarios.service';
 import { BudgetImportsController } from './budget-imports.controller';
 import { BudgetImportsService } from './budget-imports.service';
 import { BudgetRecalc } from './budget-recalc';
+import { BudgetViewsController } from './budget-views.controller';
+import { BudgetViewsService } from './budget-views.service';
 import { BudgetCauses, BudgetLockedCause, ColumnHiddenByPermissionCause, RecalculationPendingCause } from './budget.causes';
 import { BudgetController } from './budget.controller';
 import { BudgetLockPolicy } from './budget.policies';
@@ -19,11 +21,22 @@ class BudgetScenarios implements OnModuleInit {
   }
 }
 
-/** The budget: line items, modifications, lock, its snapshot rebuilt by the recalculation job, its causes and scenarios. */
+/** The budget: line items, modifications, lock, views, its snapshot rebuilt by the recalculation job, its causes and scenarios. */
 @Module({
   imports: [ScenariosModule],
-  providers: [BudgetRecalc, BudgetService, BudgetImportsService, BudgetLockPolicy, BudgetLockedCause, RecalculationPendingCause, ColumnHiddenByPermissionCause, BudgetCauses, BudgetScenarios],
-  controllers: [BudgetController, BudgetImportsController],
+  providers: [
+    BudgetRecalc,
+    BudgetService,
+    BudgetViewsService,
+    BudgetImportsService,
+    BudgetLockPolicy,
+    BudgetLockedCause,
+    RecalculationPendingCause,
+    ColumnHiddenByPermissionCause,
+    BudgetCauses,
+    BudgetScenarios,
+  ],
+  controllers: [BudgetController, BudgetViewsController, BudgetImportsController],
   exports: [BudgetRecalc, BudgetService],
 })
 export class BudgetModule {}

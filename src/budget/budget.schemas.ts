@@ -64,6 +64,31 @@ export const RecalculationQueued = Named(
 /** Every column a reader may be shown (a hidden one is left out). */
 const columnValues = Object.fromEntries(BUDGET_COLUMNS.map((c) => [c, Optional(Type.String({ pattern: '^-?\\d+\\.\\d{2}$', example: '1250.00' }))])) as Record<(typeof BUDGET_COLUMNS)[number], TOptional<TString>>;
 
+const ViewFilters = Named(
+  'BudgetViewFilters',
+  Obj({
+    cost_code_ids: ArrayOf(Id, { description: 'Only these cost codes (empty: all)' }),
+    cost_types: ArrayOf(Enum(COST_TYPES), { description: 'Only these cost types (empty: all)' }),
+    hide_zero: Bool({ description: 'Line items with nothing in the shown columns are left out' }),
+  }),
+);
+
+export const SavedBudgetView = Named(
+  'SavedBudgetView',
+  Obj({
+    id: Id,
+    project_id: Id,
+    name: Str({ maxLength: 255, example: 'Cost to date' }),
+    columns: ArrayOf(Enum(BUDGET_COLUMNS)),
+    filters: ViewFilters,
+    default: Bool({ description: "Whether the budget applies it when the reader names no view" }),
+    created_by_id: Nullable(Id),
+    version: Version,
+    created_at: DateTime,
+    updated_at: DateTime,
+  }),
+);
+
 export const BudgetView = Named(
   'BudgetView',
   Obj({
@@ -76,6 +101,13 @@ export const BudgetView = Named(
     locked: Bool(),
     columns: ArrayOf(Enum(BUDGET_COLUMNS), { description: 'The columns shown to this reader, in order' }),
     hidden_columns: ArrayOf(Enum(BUDGET_COLUMNS), { description: 'Columns this reader may not see (direct costs without view_direct_cost_details); totals leave them out too' }),
+    view: Nullable(
+      Obj(
+        { id: Id, name: Str(), default: Bool({ description: "Whether it is the project's default view" }), filters: ViewFilters },
+        { description: 'The budget view applied (`view_id`, else the project default), or null: every column the reader may see, every line item' },
+      ),
+    ),
+    hidden_by_view: ArrayOf(Enum(BUDGET_COLUMNS), { description: 'Columns the reader may see but the view leaves out' }),
     line_items: ArrayOf(
       Obj({
         id: Id,
@@ -85,7 +117,7 @@ export const BudgetView = Named(
         ...columnValues,
       }),
     ),
-    totals: Obj(columnValues, { description: 'The sum of each shown column over the line items' }),
+    totals: Obj(columnValues, { description: 'The sum of each shown column over the line items shown' }),
   }),
 );
 

@@ -6,12 +6,14 @@ import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, ListSpec, Page, plainPage } from '../common/pagination';
 import { lockRowForEdit } from '../database/versioning';
+import { FilteredOutCause } from '../diagnose/filtered-out.cause';
 import { AccessSubject } from '../permissions/access-subject';
 import { decide } from '../permissions/resolver';
 import { JobInspector } from '../queues/job-inspector';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { BudgetRecalc } from './budget-recalc';
-import { BUDGET_COLUMNS, BudgetColumn, COMPONENT_COLUMNS, derivedSql, DIRECT_COST_COLUMNS } from './budget-numbers';
+import { BudgetViewsService, filterClauses, filtersOf } from './budget-views.service';
+import { BUDGET_COLUMNS, BudgetColumn, columnSql, permittedColumns } from './budget-numbers';
 import { COST_TYPES, CreateLineItemDto, CreateModificationDto, UpdateLineItemDto } from './dto/budget.dto';
 
 export const LINE_ITEM_LIST: ListSpec<'cost_code_id' | 'cost_type', 'id' | 'cost_code'> = {
@@ -70,6 +72,8 @@ export class BudgetService {
     private readonly recalc: BudgetRecalc,
     private readonly changes: ChangeLog,
     private readonly inspector: JobInspector,
+    private readonly views: BudgetViewsService,
+    private readonly lastLook: FilteredOutCause,
   ) {}
 
   /** Whether the project's budget is locked (the lock policy answers 423 before a write starts). */
@@ -222,13 +226,18 @@ export class BudgetService {
   /**
    * The budget as the reader may see it: the snapshot's line items with the
    * visible columns (direct costs only with `budget.view_direct_costs`), the
-   * totals of those columns, and how current the snapshot is.
+   * totals of those columns, and how current the snapshot is. The view picked
+   * (`view_id`; `none` for none), else the project default, narrows the
+   * columns and line items, and the totals are those of the lines shown.
    */
-  async view(subject: AccessSubject, companyId: number, projectId: number): Promise<Record<string, unknown>> {
+  async view(subject: AccessSubject, companyId: number, projectId: number, picked?: number | 'none'): Promise<Record<string, unknown>> {
     const withDirect = decide('budget.view_direct_costs', subject).outcome === 'allowed';
-    const columns = BUDGET_COLUMNS.filter((c) => withDirect || !DIRECT_COST_COLUMNS.includes(c));
-    const derived = derivedSql(withDirect);
-    const expr = (c: BudgetColumn): string => (COMPONENT_COLUMNS as readonly string[]).includes(c) ? `s.${c}` : derived[c as keyof typeof derived];
+    const permitted = permittedColumns(withDirect);
+    const active = await this.views.active(projectId, picked);
+    // diagnose reads which view this reader last looked through (hidden_by_budget_view)
+    this.lastLook.remember('budget', subject, projectId, picked === undefined ? {} : { view_id: picked });
+    const columns = active ? permitted.filter((c) => active.columns.includes(c)) : permitted;
+    const expr = (c: BudgetColumn): string => columnSql(c, withDirect);
     const [state]: { revision: string | null; source_revision: string | null; as_of: Date | null; took_ms: number | null; locked: boolean | null }[] = await this.db.query(
       `SELECT b.revision, s.source_revision, s.as_of, s.took_ms, b.locked
          FROM (SELECT $1::int AS project_id) p
@@ -236,15 +245,17 @@ export class BudgetService {
          LEFT JOIN budget_snapshots s ON s.project_id = p.project_id`,
       [projectId],
     );
+    const params: unknown[] = [projectId];
+    const where = ['s.project_id = $1', ...filterClauses(active?.filters ?? {}, columns.map(expr), params).map((c) => c.sql)].join(' AND ');
     const lines: Record<string, unknown>[] = await this.db.query(
-      `SELECT s.line_item_id, s.cost_code_id, s.cost_code, s.cost_type, s.description, ${columns.map((c) => `round(${expr(c)}, 2)::text AS ${c}`).join(', ')}
-         FROM budget_snapshot_lines s WHERE s.project_id = $1 ORDER BY s.cost_code, s.line_item_id`,
-      [projectId],
+      `SELECT s.line_item_id, s.cost_code_id, s.cost_code, s.cost_type, s.description${columns.map((c) => `, round(${expr(c)}, 2)::text AS ${c}`).join('')}
+         FROM budget_snapshot_lines s WHERE ${where} ORDER BY s.cost_code, s.line_item_id`,
+      params,
     );
-    const [totals]: Record<string, string>[] = await this.db.query(
-      `SELECT ${columns.map((c) => `round(coalesce(sum(${expr(c)}), 0), 2)::text AS ${c}`).join(', ')} FROM budget_snapshot_lines s WHERE s.project_id = $1`,
-      [projectId],
-    );
+    // a view whose columns the reader may not see leaves nothing to total
+    const [totals]: Record<string, string>[] = columns.length
+      ? await this.db.query(`SELECT ${columns.map((c) => `round(coalesce(sum(${expr(c)}), 0), 2)::text AS ${c}`).join(', ')} FROM budget_snapshot_lines s WHERE ${where}`, params)
+      : [{}];
     const pending = (await this.inspector.pending({ companyId, projectId })).filter((j) => CATCH_UP_JOBS.has(j.name)).length;
     const revision = Number(state?.revision ?? 0);
     const shown = state?.source_revision === null || state?.source_revision === undefined ? null : Number(state.source_revision);
@@ -257,7 +268,9 @@ export class BudgetService {
       snapshot_revision: shown,
       locked: state?.locked ?? false,
       columns,
-      hidden_columns: BUDGET_COLUMNS.filter((c) => !columns.includes(c)),
+      hidden_columns: BUDGET_COLUMNS.filter((c) => !permitted.includes(c)),
+      view: active ? { id: active.id, name: active.name, default: active.is_default, filters: filtersOf(active.filters) } : null,
+      hidden_by_view: permitted.filter((c) => !columns.includes(c)),
       line_items: lines.map((l) => ({
         id: l.line_item_id,
         cost_code: { id: l.cost_code_id, code: l.cost_code },

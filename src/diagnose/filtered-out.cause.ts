@@ -69,6 +69,12 @@ export class FilteredOutCause implements CauseDetector {
     this.redis.set(key, value, 'EX', 86_400).catch(() => this.written.delete(key));
   }
 
+  /** What `remember` kept for the user's last look at the tool in the project (null when nothing, or Redis cannot say). */
+  async recall(tool: string, companyId: number, userId: number, projectId: number): Promise<Record<string, unknown> | null> {
+    const raw = await this.redis.get(this.key(tool, companyId, userId, projectId)).catch(() => null);
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+  }
+
   async detect(ctx: DiagnoseContext): Promise<Found[]> {
     if (ctx.userId === null || ctx.projectId === null) return [];
     const out: Found[] = [];
@@ -79,8 +85,7 @@ export class FilteredOutCause implements CauseDetector {
   }
 
   private async detectIn(list: FilteredList, ctx: DiagnoseContext, userId: number, projectId: number): Promise<Found[]> {
-    const raw = await this.redis.get(this.key(list.tool, ctx.companyId, userId, projectId)).catch(() => null);
-    const filters = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const filters = (await this.recall(list.tool, ctx.companyId, userId, projectId)) ?? {};
     const clauses = list.clauses(filters, ctx.now.toISOString().slice(0, 10));
     if (!clauses.length) return [];
     const subject = await this.access.load(userId, ctx.companyId, projectId);

@@ -167,6 +167,7 @@ describe('RFI, submittal and money actions, per persona, as the matrix says', ()
     },
     'budget.modify': async (who) => who.post(`${money}/budget/modifications`, { from_line_item_id: await lineItem(), to_line_item_id: await lineItem(), amount: '1.00' }),
     'budget.recalculate': (who) => who.post(`${money}/budget/actions/recalculate`),
+    'budget.manage_views': (who) => who.post(`${money}/budget/views`, { name: `View ${++seq}`, columns: ['revised_budget'] }),
     'prime_contracts.view': (who) => who.get(`${money}/prime_contracts/${prime}`),
     'prime_contracts.create': (who) => who.post(`${money}/prime_contracts`, { title: 'Mine', number: `PC-M${++seq}`, value: '1.00' }),
     'prime_contracts.update': (who) => who.patch(`${money}/prime_contracts/${prime}`, { title: `Owner agreement ${++seq}` }),
