@@ -6,7 +6,7 @@ import { BudgetImportsService } from './budget-imports.service';
 import { BudgetRecalc } from './budget-recalc';
 import { BudgetViewsController } from './budget-views.controller';
 import { BudgetViewsService } from './budget-views.service';
-import { BudgetCauses, BudgetLockedCause, ColumnHiddenByPermissionCause, RecalculationPendingCause } from './budget.causes';
+import { BudgetCauses, BudgetLockedCause, ColumnHiddenByPermissionCause, HiddenByBudgetViewCause, RecalculationPendingCause } from './budget.causes';
 import { BudgetController } from './budget.controller';
 import { BudgetLockPolicy } from './budget.policies';
 import { budgetLocked } from './budget.scenarios';
@@ -33,6 +33,7 @@ class BudgetScenarios implements OnModuleInit {
     BudgetLockedCause,
     RecalculationPendingCause,
     ColumnHiddenByPermissionCause,
+    HiddenByBudgetViewCause,
     BudgetCauses,
     BudgetScenarios,
   ],

@@ -10,6 +10,7 @@ export const CAUSE_KEYS = [
   'sync_delay_between_tools',
   'system_load',
   'column_hidden_by_permission',
+  'hidden_by_budget_view',
   'budget_locked',
   'workflow_step_incomplete',
   'response_not_submitted',
