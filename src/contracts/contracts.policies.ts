@@ -87,7 +87,7 @@ export class ChangeOrderPolicy implements ItemPolicy {
       return {
         allowed: false,
         layer: 'item_state',
-        message: `As its designated reviewer you may answer ${label} only while it is ${REVIEWER_ANSWERS_IN.join(' or ')}; it is ${row.status}. An Admin on Change Orders can.`,
+        message: `As its designated reviewer you may answer ${label} only while it is ${REVIEWER_ANSWERS_IN.join(' or ')}; it is ${row.status}. ${row.status === 'approved' || row.status === 'void' ? 'It is final and locked.' : 'An Admin on Change Orders can.'}`,
         have: row.status,
         need: REVIEWER_ANSWERS_IN,
       };
