@@ -46,6 +46,17 @@ export function uploadView(u: Upload, users: Map<number, UserRef>): Record<strin
     version: u.version,
     created_at: u.createdAt.toISOString(),
     processed_at: u.processedAt?.toISOString() ?? null,
+    image:
+      u.processingStatus === 'ready' && u.imageWidth !== null
+        ? {
+            width: u.imageWidth,
+            height: u.imageHeight,
+            orientation: u.imageOrientation,
+            taken_at: u.takenAt?.toISOString() ?? null,
+            location: u.latitude !== null && u.longitude !== null ? { latitude: u.latitude, longitude: u.longitude } : null,
+            thumbnail_url: `/rest/v1.0/projects/${u.projectId}/uploads/${u.id}/thumbnail`,
+          }
+        : null,
   };
 }
 

@@ -2,13 +2,14 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ChangeLog } from '../changes/change-log.service';
 import { sleep } from '../common/sleep';
 import { JobProcessors } from '../queues/job-processors';
 import type { JobOf } from '../queues/job-types';
 import { loadSettings, SandboxSettings } from '../sandboxes/sandbox-settings';
 import { checkType, SNIFF_BYTES } from './file-types';
+import { analyzeImage, DECODED_IMAGE_TYPES, ImageFacts } from './image-analysis';
 import { readChunks } from './upload-receiver';
 import { Upload } from './upload.entities';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
@@ -65,10 +66,14 @@ export class UploadProcessing implements OnModuleInit {
     const hash = createHash('sha256');
     let size = 0;
     let head: Buffer | null = null;
+    // An image is decoded whole (photos are limited in size); other files stream through.
+    const decoded = DECODED_IMAGE_TYPES.has(upload.contentType);
+    const parts: Buffer[] = [];
     for await (const chunk of readChunks(this.db, upload.id)) {
       head ??= chunk.subarray(0, SNIFF_BYTES);
       hash.update(chunk);
       size += chunk.length;
+      if (decoded) parts.push(chunk);
     }
     const sha256 = hash.digest('hex');
     if (size !== upload.sizeBytes || sha256 !== upload.sha256) {
@@ -76,6 +81,11 @@ export class UploadProcessing implements OnModuleInit {
     }
     const type = checkType(upload.kind, upload.fileName, head ?? Buffer.alloc(0));
     if (!type.ok) throw new UnrecoverableError(type.message);
+    const image = decoded
+      ? await analyzeImage(Buffer.concat(parts)).catch((err: Error) => {
+          throw new UnrecoverableError(`the image cannot be decoded (${err.message}); the file is damaged or incomplete: upload it again`);
+        })
+      : null;
     const settings = await loadSettings(this.db, upload.companyId);
     await sleep(Math.max(0, processingMs(settings, size, upload.contentType) - (performance.now() - started)));
     await this.clock.transaction(upload.companyId, async (m) => {
@@ -86,9 +96,28 @@ export class UploadProcessing implements OnModuleInit {
         [upload.id],
       );
       if (!count) return;
+      if (image) await this.keepImage(m, upload.id, image);
       await this.changes.recordRow(m, Upload, upload.id, { companyId: upload.companyId, projectId: upload.projectId, resource: 'Uploads', eventType: 'update', actor: null });
     });
-    return { upload_id: upload.id, bytes: size, ms: Math.round(performance.now() - started) };
+    return { upload_id: upload.id, bytes: size, ms: Math.round(performance.now() - started), ...(image && { width: image.width, height: image.height }) };
+  }
+
+  /** What the image says of itself, and its thumbnail (a retry writes the same again). */
+  private async keepImage(m: EntityManager, uploadId: number, image: ImageFacts): Promise<void> {
+    await m.query('UPDATE uploads SET image_width = $2, image_height = $3, image_orientation = $4, taken_at = $5, latitude = $6, longitude = $7 WHERE id = $1', [
+      uploadId,
+      image.width,
+      image.height,
+      image.orientation,
+      image.takenAt,
+      image.latitude,
+      image.longitude,
+    ]);
+    await m.query(
+      `INSERT INTO upload_renditions (upload_id, kind, content_type, width, height, content) VALUES ($1, 'thumbnail', 'image/jpeg', $2, $3, $4)
+       ON CONFLICT (upload_id, kind) DO UPDATE SET width = EXCLUDED.width, height = EXCLUDED.height, content = EXCLUDED.content`,
+      [uploadId, image.thumbnail.width, image.thumbnail.height, image.thumbnail.content],
+    );
   }
 
   private async fail(payload: JobOf<'uploads.process-attachment'>, error: Error): Promise<void> {

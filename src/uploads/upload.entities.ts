@@ -23,6 +23,13 @@ export class Upload extends VersionedEntity {
   @Column({ type: 'timestamptz', nullable: true }) processedAt!: Date | null;
   @Column({ type: 'varchar', length: 32, nullable: true }) attachedToType!: AttachmentTarget | null;
   @Column({ type: 'integer', nullable: true }) attachedToId!: number | null;
+  /** What processing read from an image (null for other files, and until it is processed). */
+  @Column({ type: 'integer', nullable: true }) imageWidth!: number | null;
+  @Column({ type: 'integer', nullable: true }) imageHeight!: number | null;
+  @Column({ type: 'smallint', nullable: true }) imageOrientation!: number | null;
+  @Column({ type: 'timestamptz', nullable: true }) takenAt!: Date | null;
+  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } }) latitude!: number | null;
+  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } }) longitude!: number | null;
   /** Sent with an item's create or update: its job is queued when it is attached, in the item's transaction. */
   @Column({ type: 'boolean', default: false }) heldUntilAttached!: boolean;
 }

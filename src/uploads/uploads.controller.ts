@@ -73,4 +73,22 @@ export class UploadsController {
       .header('ETag', `"${file.sha256}"`)
       .send(file.stream);
   }
+
+  @Get(':upload_id/thumbnail')
+  @ProjectMember()
+  @Doc({
+    summary: 'Download an image upload’s thumbnail',
+    description: 'An upright JPEG of at most 320 px a side, rendered when the image was processed; seen by whoever may see the upload. 404 for a file that is not a decoded image or is not processed yet.',
+    ok: {
+      description: 'The thumbnail',
+      media: 'binary',
+      types: ['image/jpeg'],
+      headers: { 'Content-Length': { description: 'Bytes', schema: Type.Integer({ minimum: 1 }) } },
+    },
+    errors: ['permission_denied', 'tool_inactive'],
+  })
+  async thumbnail(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('upload_id', IdPipe) id: number): Promise<void> {
+    const thumb = await this.uploads.thumbnail(req.access!.subject, projectOf(req), id);
+    await reply.header('Content-Type', 'image/jpeg').header('Content-Length', String(thumb.length)).send(thumb);
+  }
 }

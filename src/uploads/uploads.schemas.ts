@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../common/errors/error-codes';
-import { ArrayOf, DateTime, Enum, Id, Int, Named, Nullable, Obj, Optional, Str, Type, UserRef, Version } from '../common/openapi/schema';
+import { ArrayOf, DateTime, Enum, Id, Int, Named, Nullable, Num, Obj, Optional, Str, Type, UserRef, Version } from '../common/openapi/schema';
 import { contentTypesOf } from './file-types';
 import { MAX_FILES_PER_REQUEST } from './upload-receiver';
 
@@ -28,6 +28,19 @@ export const Upload = Named(
     version: Version,
     created_at: DateTime,
     processed_at: Nullable(DateTime),
+    image: Nullable(
+      Obj(
+        {
+          width: Int({ minimum: 1, description: 'Pixels, as shown (EXIF orientation applied)' }),
+          height: Int({ minimum: 1 }),
+          orientation: Nullable(Int({ minimum: 1, maximum: 8, description: 'The EXIF orientation the file carries (1 upright; 6 and 8 are turned a quarter)' })),
+          taken_at: Nullable({ ...DateTime, description: "EXIF DateTimeOriginal (the camera's clock, read as UTC)" }),
+          location: Nullable(Obj({ latitude: Num({ minimum: -90, maximum: 90 }), longitude: Num({ minimum: -180, maximum: 180 }) }, { description: 'EXIF GPS position, degrees' })),
+          thumbnail_url: Str({ description: 'An upright JPEG of at most 320 px a side', example: '/rest/v1.0/projects/7/uploads/42/thumbnail' }),
+        },
+        { description: 'What processing read from an image (JPEG, PNG, WebP, TIFF, GIF) once `ready`; null for other files' },
+      ),
+    ),
   }),
 );
 

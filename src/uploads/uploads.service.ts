@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { loadUserRefs } from '../directory/directory.mappers';
 import type { AccessSubject } from '../permissions/access-subject';
@@ -33,6 +34,14 @@ export class UploadsService {
   async content(subject: AccessSubject, projectId: number, id: number): Promise<Upload & { stream: Readable }> {
     const upload = await this.attachments.visible(subject, projectId, id);
     return Object.assign(upload, { stream: Readable.from(readChunks(this.db, id)) });
+  }
+
+  /** The thumbnail processing rendered for an image the subject may see (404 for anything else). */
+  async thumbnail(subject: AccessSubject, projectId: number, id: number): Promise<Buffer> {
+    const upload = await this.attachments.visible(subject, projectId, id);
+    const [row]: { content: Buffer }[] = upload.processingStatus === 'ready' ? await this.db.query(`SELECT content FROM upload_renditions WHERE upload_id = $1 AND kind = 'thumbnail'`, [id]) : [];
+    if (!row) throw AppError.notFound('Thumbnail');
+    return row.content;
   }
 
   private async view(upload: Upload): Promise<Record<string, unknown>> {

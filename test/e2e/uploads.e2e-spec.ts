@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { QueueRegistry } from '../../src/queues/queue-registry';
+import sharp from 'sharp';
 import { multipartBody, PartSpec, samplePdf } from '../../src/uploads/multipart-body';
 import { MAX_FILES_PER_REQUEST } from '../../src/uploads/upload-receiver';
 import { ApiClient, Answer } from '../support/api-client';
@@ -9,7 +10,8 @@ import { expectError, fieldsOf } from '../support/assertions';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(600, 7)]);
+/** A real 24×16 PNG (processing decodes images). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABgAAAAQCAIAAACDRijCAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAIElEQVR4nGMwXlVOFcQwapDxaBgZj6ajVaNZZBX5xQgAUrX+ELAtDhAAAAAASUVORK5CYII=', 'base64');
 const IDLE_MS = 400;
 
 describe('Uploads and attachments: streaming receive, refusals, processing, visibility', () => {
@@ -43,6 +45,41 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
     [pm, architect, sub] = await Promise.all([sb.as('gc_project_manager'), sb.as('architect'), sb.as('subcontractor')]);
   });
   afterAll(() => t.stop());
+
+  it('decodes an image for real: its upright size, EXIF time and GPS position, and a thumbnail; a truncated JPEG ends failed', async () => {
+    // 640×480 taken on its side (orientation 6): shown 480×640
+    const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a6' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .withExif({ IFD2: { DateTimeOriginal: '2026:11:30 14:05:09' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '40/1 26/1 4632/100', GPSLongitudeRef: 'W', GPSLongitude: '79/1 58/1 3600/100' } })
+      .toBuffer();
+    const res = await upload(pm, 'slab pour.jpg', photo);
+    expect(res.status).toBe(201);
+    expect(res.body.image).toBeNull();
+    await settle();
+    const ready = await pm.get(`${uploadsUrl()}/${res.body.id}`);
+    expect(ready.body).toMatchObject({
+      processing_status: 'ready',
+      image: { width: 480, height: 640, orientation: 6, taken_at: '2026-11-30T14:05:09.000Z', location: { latitude: 40.4462, longitude: -79.976667 }, thumbnail_url: `${uploadsUrl()}/${res.body.id}/thumbnail` },
+    });
+    const thumb = await pm.get(ready.body.image.thumbnail_url);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    const raw = (await t.db.query(`SELECT width, height, length(content)::int AS n FROM upload_renditions WHERE upload_id = $1`, [res.body.id])).rows[0];
+    expect(raw).toMatchObject({ width: 240, height: 320 });
+    expect(Number(thumb.headers['content-length'])).toBe(raw.n);
+    // a PDF has no image facts and no thumbnail
+    const pdf = await upload(pm, 'notes.pdf', samplePdf(2048));
+    await settle();
+    expect((await pm.get(`${uploadsUrl()}/${pdf.body.id}`)).body.image).toBeNull();
+    expectError(await pm.get(`${uploadsUrl()}/${pdf.body.id}/thumbnail`), 404, 'not_found');
+    // the first half of a JPEG passes the type check but does not decode
+    const truncated = await upload(pm, 'cut off.jpg', photo.subarray(0, Math.floor(photo.length / 2)));
+    expect(truncated.status).toBe(201);
+    await settle();
+    const failed = await pm.get(`${uploadsUrl()}/${truncated.body.id}`);
+    expect(failed.body).toMatchObject({ processing_status: 'failed', image: null, processing_error: expect.stringContaining('the image cannot be decoded') });
+  });
 
   it('receives a file (v1.0 and v1.1), queues its processing, and makes it ready with the content it received', async () => {
     const pdf = samplePdf(3 * 1024 * 1024 + 123);
