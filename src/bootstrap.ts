@@ -5,10 +5,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import { buildDocument } from './common/openapi/build-document';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as qs from 'qs';
 import sjson from 'secure-json-parse';
 import { AppModule } from './app.module';
+import { MAX_IMPORT_BYTES } from './budget/budget-csv';
 import { DevicesService } from './devices/devices.service';
 import { AppError } from './common/errors';
 import { AppConfig } from './config/app-config';
@@ -73,12 +74,13 @@ function installParsers(fastify: FastifyInstance): void {
       done(new AppError('invalid_request', 'The request body is not valid JSON.'), undefined);
     }
   });
-  // A budget import's CSV file arrives as its bytes; no other route takes CSV.
-  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => {
+  // A budget import's CSV file arrives as its bytes (up to the import's own limit); no other route takes CSV.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES }, (req, body, done) => {
     if (!/\/budget\/imports\/?(\?|$)/.test(req.url)) {
       done(new AppError('invalid_request', 'The request Content-Type is not supported here; send application/json.'), undefined);
       return;
     }
+    req.bodyFingerprint = createHash('sha256').update(body as Buffer).digest('hex');
     done(null, body);
   });
   // Form bodies are for the OAuth endpoints (RFC 6749); the platform API speaks JSON only.

@@ -1,23 +1,27 @@
 import { Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors';
 import { actorOf, companyOf, projectOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
-import { Type } from '../common/openapi/schema';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { Can } from '../permissions/route-access';
-import { MAX_IMPORT_ROWS } from './budget-csv';
-import { BudgetImportsService } from './budget-imports.service';
-import { BudgetImport, BudgetImportCreated } from './budget.schemas';
+import { TakesFile } from '../uploads/multipart-form';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './budget-csv';
+import { BudgetImportsService, ImportFile } from './budget-imports.service';
+import { BudgetImport, BudgetImportCreated, BudgetImportForm, ImportCsv } from './budget.schemas';
 
-const PAGE_ONLY = { filters: {}, sorts: ['id'] as const, defaultSort: 'id' as const };
+const IMPORT_LIST = { filters: {}, sorts: ['id'] as const, defaultSort: '-id' as const };
 
-const CSV = Type.String({
-  format: 'binary',
-  description: `A UTF-8 CSV file (RFC 4180): a header row naming \`cost_code\`, \`description\`, \`original_budget_amount\` and optionally \`cost_type\` (any order and case), then one line item per row, at most ${MAX_IMPORT_ROWS}.`,
-  example: 'cost_code,description,original_budget_amount,cost_type\n03-300,Footings,120000.00,subcontract\n',
-});
+/** The file of an import request: the multipart part `file`, or a `text/csv` body. */
+function importFileOf(req: FastifyRequest): ImportFile {
+  if (req.receivedFile) return req.receivedFile;
+  if (Buffer.isBuffer(req.body)) return { fileName: null, bytes: req.body };
+  throw new AppError('invalid_request', 'Send the CSV file as multipart/form-data in the part `file`, or as the body with Content-Type: text/csv.', {
+    content_type: req.headers['content-type'] ?? null,
+  });
+}
 
 @ApiTags('Budget')
 @Controller('rest/v1.0/projects/:project_id/budget/imports')
@@ -26,23 +30,31 @@ export class BudgetImportsController {
 
   @Post()
   @Can('budget.import')
+  @TakesFile(MAX_IMPORT_BYTES, 'a budget import')
   @Doc({
     summary: 'Import budget line items from a CSV file',
     description:
-      "The file is the body (`Content-Type: text/csv`). Every row is checked first: a bad header, a cost code that is not the project's, an empty description, an amount that is not a decimal with at most 2 places below 10^13, or an unknown cost type answers 422 listing each bad row (`rows[<line>].<column>`), and nothing is imported. A file that is not UTF-8 answers 422, an empty one 422 `empty_file`, one with too many rows 413. Refused with 423 while the budget is locked. Queues one recalculation.",
-    body: { schema: CSV, media: ['text/csv'] },
+      'The file in the multipart part `file`, or as the body with `Content-Type: text/csv`. Every row is checked first: a cost code that is not the project’s ' +
+      '(matched as written, or in another case when only one code reads so), an empty description or one over 255 characters, an amount that is not a decimal ' +
+      'with at most 2 places below 10^13, or an unknown cost type (empty: `other`) answers 422 `validation_failed` listing each problem in `details.fields` ' +
+      '(`field: rows[<row>].<column>`, with `row`, the row in the file counting the header as 1, and `column`; the first 100, with `bad_rows`, `rows` and `problems` counted), ' +
+      'and nothing is imported. A wrong header (unknown, repeated or missing column) answers 422 naming each; a file that is not UTF-8 (or has a NUL byte) 422 with its ' +
+      `\`byte_offset\` and \`line\`; an empty file or one with only the header 422 \`empty_file\`; more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows 413 \`file_too_large\` ` +
+      `(\`max_rows\`), as does a part over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB (a \`text/csv\` body over it: 413 \`request_too_large\`). ` +
+      'Refused with 423 while the budget is locked. All good: one transaction creates every line item (a `Budget Line Items` create event each), queues one recalculation and records the import.',
+    body: { content: { 'multipart/form-data': BudgetImportForm, 'text/csv': ImportCsv } },
     ok: { description: 'The import, with the line items it created', schema: BudgetImportCreated },
-    errors: ['budget_locked', 'empty_file', 'request_too_large', 'invalid_request'],
+    errors: ['budget_locked', 'empty_file', 'file_too_large', 'unsafe_file_name', 'upload_interrupted'],
   })
   create(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
-    return this.imports.import(companyOf(req), projectOf(req), req.body, actorOf(req));
+    return this.imports.import(companyOf(req), projectOf(req), importFileOf(req), actorOf(req));
   }
 
   @Get()
   @Can('budget.view')
-  @Doc({ summary: 'List budget imports', description: 'Newest first.', list: PAGE_ONLY, ok: { description: 'A page of imports', schema: BudgetImport }, errors: ['validation_failed'] })
+  @Doc({ summary: 'List budget imports', description: 'Newest first (`sort=id` for oldest first).', list: IMPORT_LIST, ok: { description: 'A page of imports', schema: BudgetImport }, errors: ['validation_failed'] })
   list(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Page<Record<string, unknown>>> {
-    return this.imports.list(projectOf(req), parseListQuery(query, PAGE_ONLY));
+    return this.imports.list(projectOf(req), parseListQuery(query, IMPORT_LIST));
   }
 
   @Get(':import_id')

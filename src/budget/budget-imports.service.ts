@@ -13,6 +13,8 @@ import { BudgetService } from './budget.service';
 interface ImportRecord {
   id: number;
   project_id: number;
+  status: 'completed';
+  file_name: string | null;
   rows: number;
   bytes: number;
   took_ms: number;
@@ -20,16 +22,23 @@ interface ImportRecord {
   created_at: Date;
 }
 
-const COLUMNS = 'id, project_id, rows, bytes, took_ms, created_by_id, created_at';
+const COLUMNS = 'id, project_id, status, file_name, rows, bytes, took_ms, created_by_id, created_at';
 
 function mapImport(r: ImportRecord, lineItemIds?: number[]): Record<string, unknown> {
   return { ...r, created_at: r.created_at.toISOString(), ...(lineItemIds && { line_item_ids: lineItemIds }) };
 }
 
+/** The file of an import: its bytes, and its name when it came as a multipart part. */
+export interface ImportFile {
+  fileName: string | null;
+  bytes: Buffer;
+}
+
 /**
- * Budget imports from CSV: every row is checked before anything is written;
- * then, in one transaction under the budget row's lock, every line item is
- * created (each a `Budget Line Items` change), one recalculation is asked for,
+ * Budget imports from CSV: in one transaction under the budget row's lock
+ * (refused while locked), every row is checked before anything is written;
+ * then every line item is created in one statement (each a `Budget Line Items`
+ * create change, for webhooks and devices), one recalculation is asked for,
  * and the import is recorded. A bad file writes nothing.
  */
 @Injectable()
@@ -42,36 +51,39 @@ export class BudgetImportsService {
     private readonly changes: ChangeLog,
   ) {}
 
-  async import(companyId: number, projectId: number, body: unknown, actor: Actor): Promise<Record<string, unknown>> {
-    if (!Buffer.isBuffer(body)) throw new AppError('invalid_request', 'Send the CSV file as the request body with Content-Type: text/csv.');
+  async import(companyId: number, projectId: number, file: ImportFile, actor: Actor): Promise<Record<string, unknown>> {
+    // How long the import took, for its record (a duration, never a stored time).
     const started = performance.now();
     return this.clock.transaction(companyId, async (m) => {
       await this.budget.assertUnlocked(m, companyId, projectId);
-      const codes: { id: number; code: string }[] = await m.query('SELECT id, lower(code) AS code FROM cost_codes WHERE project_id = $1', [projectId]);
-      const byCode = new Map(codes.map((c) => [c.code, c.id]));
-      const rows = readBudgetCsv(body, byCode);
+      // Key-share locks: no cost code the file names can be deleted before the line items refer to it.
+      const codes: { id: number; code: string }[] = await m.query('SELECT id, lower(code) AS code FROM cost_codes WHERE project_id = $1 FOR KEY SHARE', [projectId]);
+      const rows = readBudgetCsv(file.bytes, new Map(codes.map((c) => [c.code, c.id])));
       const created: { id: number }[] = await m.query(
         `INSERT INTO budget_line_items (company_id, project_id, cost_code_id, cost_type, description, original_budget_amount)
          SELECT $1, $2, r.cost_code_id, r.cost_type, r.description, r.amount
            FROM unnest($3::int[], $4::text[], $5::text[], $6::numeric[]) WITH ORDINALITY AS r(cost_code_id, cost_type, description, amount, n)
           ORDER BY r.n RETURNING id`,
-        [companyId, projectId, rows.map((r) => byCode.get(r.cost_code.toLowerCase())), rows.map((r) => r.cost_type), rows.map((r) => r.description), rows.map((r) => r.original_budget_amount)],
+        [companyId, projectId, rows.map((r) => r.cost_code_id), rows.map((r) => r.cost_type), rows.map((r) => r.description), rows.map((r) => r.original_budget_amount)],
       );
-      const ids = created.map((c) => c.id);
-      for (const view of await this.budget.lineItemViews(m, ids)) {
-        await this.changes.record(m, { companyId, projectId, resource: 'Budget Line Items', resourceId: view.id as number, eventType: 'create', version: 1, snapshot: view, actor });
-      }
+      // Ids are drawn in the order of the file.
+      const ids = created.map((c) => c.id).sort((a, b) => a - b);
+      const views = await this.budget.lineItemViews(m, ids);
+      await this.changes.recordMany(
+        m,
+        views.map((snapshot) => ({ companyId, projectId, resource: 'Budget Line Items', resourceId: snapshot.id as number, eventType: 'create', version: 1, snapshot, actor })),
+      );
       await this.recalc.request(m, companyId, projectId);
       const [record]: ImportRecord[] = await m.query(
-        `INSERT INTO budget_imports (company_id, project_id, rows, bytes, took_ms, created_by_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [companyId, projectId, rows.length, body.length, Math.round(performance.now() - started), actor.userId],
+        `INSERT INTO budget_imports (company_id, project_id, file_name, rows, bytes, took_ms, created_by_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+        [companyId, projectId, file.fileName, rows.length, file.bytes.length, Math.round(performance.now() - started), actor.userId],
       );
       return mapImport(record, ids);
     });
   }
 
-  async list(projectId: number, q: { page: number; perPage: number }): Promise<Page<Record<string, unknown>>> {
-    const { rows, total } = await plainPage<ImportRecord>(this.db, { columns: COLUMNS, from: 'budget_imports WHERE project_id = $1', params: [projectId], orderBy: 'id DESC' }, q);
+  async list(projectId: number, q: { page: number; perPage: number; sort: { direction: 'ASC' | 'DESC' } }): Promise<Page<Record<string, unknown>>> {
+    const { rows, total } = await plainPage<ImportRecord>(this.db, { columns: COLUMNS, from: 'budget_imports WHERE project_id = $1', params: [projectId], orderBy: `id ${q.sort.direction}` }, q);
     return Page.of(rows.map((r) => mapImport(r)), total, q);
   }
 

@@ -1,5 +1,6 @@
 import type { TOptional, TString } from '@sinclair/typebox';
 import { ArrayOf, Bool, DateTime, Enum, Id, Int, Money, Named, Nullable, Obj, Optional, Str, Type, Version } from '../common/openapi/schema';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './budget-csv';
 import { BUDGET_COLUMNS } from './budget-numbers';
 import { COST_TYPES } from './dto/budget.dto';
 
@@ -121,11 +122,23 @@ export const BudgetView = Named(
   }),
 );
 
+/** A budget import file: the CSV text as its bytes. */
+export const ImportCsv = Type.String({
+  format: 'binary',
+  description:
+    `A UTF-8 CSV file (RFC 4180; a byte-order mark is allowed): a header row naming \`cost_code\`, \`description\`, \`original_budget_amount\` ` +
+    `and optionally \`cost_type\` (any order and case), then one line item per row, at most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`,
+  example: 'cost_code,description,original_budget_amount,cost_type\n03-300,Footings,120000.00,subcontract\n26-000,"Panels, feeders",45000.45,material\n',
+});
+
+export const BudgetImportForm = Named('BudgetImportForm', Obj({ file: ImportCsv }, { description: 'The CSV file in the part `file`; no other parts' }));
 
 const IMPORT_FIELDS = {
   id: Id,
   project_id: Id,
-  rows: Int({ minimum: 1, description: 'Line items created', example: 30 }),
+  status: Enum(['completed'] as const, { description: 'Only complete imports are kept: a refused file imports nothing and leaves no record' }),
+  file_name: Nullable(Str({ maxLength: 255, example: 'budget.csv', description: 'The name of the multipart part `file`; null for a `text/csv` body' })),
+  rows: Int({ minimum: 1, description: 'Line items created, one per row of the file', example: 30 }),
   bytes: Int({ minimum: 1, description: 'Size of the file' }),
   took_ms: Int({ minimum: 0, description: 'How long checking and writing took' }),
   created_by_id: Nullable(Id),

@@ -47,9 +47,10 @@ export interface Change {
   createdAt: Date;
 }
 
-/** Called inside the writing transaction for every change (webhooks, device feeds). */
+/** Called inside the writing transaction with the changes of each record call (webhooks, device feeds). */
 export interface ChangeListener {
-  onChange(m: EntityManager, change: Change): Promise<void>;
+  /** Most writes make one change; an import makes one per item, told at once so that a listener can act in a few round trips. */
+  onChanges(m: EntityManager, changes: readonly Change[]): Promise<void>;
 }
 
 export interface ChangeInput {
@@ -86,35 +87,51 @@ export class ChangeLog {
   }
 
   async record(m: EntityManager, input: ChangeInput): Promise<Change> {
-    const [row]: { id: string; created_at: Date }[] = await m.query(
-      `INSERT INTO change_log (company_id, project_id, resource, resource_id, event_type, version, snapshot, actor_id, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at`,
-      [
-        input.companyId,
-        input.projectId,
-        input.resource,
-        input.resourceId,
-        input.eventType,
-        input.version,
-        JSON.stringify(input.snapshot),
-        input.actor?.userId ?? null,
-        input.actor?.requestId ?? null,
-      ],
-    );
-    const change: Change = {
-      id: Number(row.id),
-      companyId: input.companyId,
-      projectId: input.projectId,
-      resource: input.resource,
-      resourceId: input.resourceId,
-      eventType: input.eventType,
-      version: input.version,
-      actorId: input.actor?.userId ?? null,
-      requestId: input.actor?.requestId ?? null,
-      createdAt: row.created_at,
-    };
-    for (const listener of this.listeners) await listener.onChange(m, change);
+    const [change] = await this.recordMany(m, [input]);
     return change;
+  }
+
+  /** Several changes in one round trip (a CSV import writes thousands), in order; the listeners hear them together. */
+  async recordMany(m: EntityManager, inputs: readonly ChangeInput[]): Promise<Change[]> {
+    if (!inputs.length) return [];
+    const entries = inputs.map((i) => ({
+      company_id: i.companyId,
+      project_id: i.projectId,
+      resource: i.resource,
+      resource_id: i.resourceId,
+      event_type: i.eventType,
+      version: i.version,
+      snapshot: i.snapshot,
+      actor_id: i.actor?.userId ?? null,
+      request_id: i.actor?.requestId ?? null,
+    }));
+    // Ids are drawn in the order of the SELECT, so ordering by id gives the inputs' order back.
+    const rows: { id: string; created_at: Date }[] = await m.query(
+      `WITH written AS (
+         INSERT INTO change_log (company_id, project_id, resource, resource_id, event_type, version, snapshot, actor_id, request_id)
+         SELECT (e->>'company_id')::int, (e->>'project_id')::int, e->>'resource', (e->>'resource_id')::int, e->>'event_type',
+                (e->>'version')::int, e->'snapshot', (e->>'actor_id')::int, e->>'request_id'
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
+         RETURNING id, created_at)
+       SELECT id, created_at FROM written ORDER BY id`,
+      [JSON.stringify(entries)],
+    );
+    const changes = inputs.map(
+      (input, i): Change => ({
+        id: Number(rows[i].id),
+        companyId: input.companyId,
+        projectId: input.projectId,
+        resource: input.resource,
+        resourceId: input.resourceId,
+        eventType: input.eventType,
+        version: input.version,
+        actorId: input.actor?.userId ?? null,
+        requestId: input.actor?.requestId ?? null,
+        createdAt: rows[i].created_at,
+      }),
+    );
+    for (const listener of this.listeners) await listener.onChanges(m, changes);
+    return changes;
   }
 
   /**

@@ -20,7 +20,7 @@ class DeviceWiring implements OnModuleInit {
   onModuleInit(): void {
     this.processors.register('sync.device', (p, job) => this.devices.sync(p.deviceId, String(job.id)));
     this.processors.register('sync.replay', (p) => this.devices.replay(p.deviceId));
-    this.changes.listen({ onChange: (m, change) => this.devices.onChange(m, change) });
+    this.changes.listen({ onChanges: (m, changes) => this.devices.onChanges(m, changes) });
     this.causes.register(this.notSynced);
   }
 }

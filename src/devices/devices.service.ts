@@ -129,19 +129,30 @@ export class DevicesService {
     return true;
   }
 
-  /** Change-log listener: a sync delivery for every online device that has not seen this change. */
-  async onChange(m: EntityManager, change: Change): Promise<void> {
-    // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
-    const [devices]: [{ id: number }[], number] = await m.query(
-      `UPDATE devices d SET sync_pending = true
-        WHERE d.company_id = $1 AND d.online AND NOT d.sync_pending AND d.synced_change_id < $2
-          AND ($3::int IS NULL OR EXISTS (SELECT 1 FROM project_memberships pm WHERE pm.project_id = $3 AND pm.user_id = d.user_id AND pm.active)
-               OR EXISTS (SELECT 1 FROM users u JOIN permission_templates t ON t.id = u.company_template_id
-                           WHERE u.id = d.user_id AND t.levels->>'company_directory' = 'admin'))
-        RETURNING d.id`,
-      [change.companyId, change.id, change.projectId],
-    );
-    for (const d of devices) await this.jobs.enqueue(m, 'sync.device', { companyId: change.companyId, projectId: change.projectId, deviceId: d.id });
+  /**
+   * Change-log listener: a sync delivery for every online device that has not
+   * seen these changes, one per device however many changes a write made.
+   */
+  async onChanges(m: EntityManager, changes: readonly Change[]): Promise<void> {
+    // The newest change of each project decides: a device that has not seen it has not seen the others either.
+    const newest = new Map<string, Change>();
+    for (const c of changes) {
+      const key = `${c.companyId}:${c.projectId}`;
+      if ((newest.get(key)?.id ?? -1) < c.id) newest.set(key, c);
+    }
+    for (const change of newest.values()) {
+      // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
+      const [devices]: [{ id: number }[], number] = await m.query(
+        `UPDATE devices d SET sync_pending = true
+          WHERE d.company_id = $1 AND d.online AND NOT d.sync_pending AND d.synced_change_id < $2
+            AND ($3::int IS NULL OR EXISTS (SELECT 1 FROM project_memberships pm WHERE pm.project_id = $3 AND pm.user_id = d.user_id AND pm.active)
+                 OR EXISTS (SELECT 1 FROM users u JOIN permission_templates t ON t.id = u.company_template_id
+                             WHERE u.id = d.user_id AND t.levels->>'company_directory' = 'admin'))
+          RETURNING d.id`,
+        [change.companyId, change.id, change.projectId],
+      );
+      for (const d of devices) await this.jobs.enqueue(m, 'sync.device', { companyId: change.companyId, projectId: change.projectId, deviceId: d.id });
+    }
   }
 
   /**

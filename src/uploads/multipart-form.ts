@@ -2,6 +2,7 @@ import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, Nes
 import { Reflector } from '@nestjs/core';
 import { ApiConsumes } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { AppError } from '../common/errors';
 import { actorOf, projectOf } from '../common/http/request-helpers';
@@ -11,6 +12,7 @@ import { UploadReceiver } from './upload-receiver';
 const RESERVED_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 const FORM_DTO = 'sitesim:multipart-form-dto';
 const RAW_MULTIPART = 'sitesim:multipart-raw';
+const FILE_IN_MEMORY = 'sitesim:multipart-file';
 
 /**
  * An item route that also takes `multipart/form-data` (API.md, Uploads): files
@@ -19,6 +21,15 @@ const RAW_MULTIPART = 'sitesim:multipart-raw';
  */
 export function AcceptsFileParts(dto: Type): MethodDecorator {
   return applyDecorators(SetMetadata(FORM_DTO, dto), ApiConsumes('application/json', 'multipart/form-data'));
+}
+
+/**
+ * A route that takes one file whole (a CSV to import) of at most `maxBytes`
+ * (`what` names the route in the refusal): sent as multipart, the part `file`
+ * is read into `request.receivedFile` before the route runs.
+ */
+export function TakesFile(maxBytes: number, what: string): MethodDecorator {
+  return applyDecorators(SetMetadata(FILE_IN_MEMORY, { maxBytes, what }), ApiConsumes('multipart/form-data'));
 }
 
 /** A route that reads the multipart stream itself (`POST .../uploads`). */
@@ -69,8 +80,9 @@ function asJson(raw: string): unknown {
  * transaction) and their text parts as the body, with the new uploads added to
  * `upload_ids`. Whatever the outcome (a refused item, an idempotent replay that
  * never runs the route), the uploads still held afterwards are deleted, so a
- * request leaves no file that no item took. Any other route but
- * `POST .../uploads` refuses multipart with 400.
+ * request leaves no file that no item took. A `TakesFile` route gets its one
+ * file in memory, stored nowhere. Any other route but `POST .../uploads`
+ * refuses multipart with 400.
  */
 @Injectable()
 export class MultipartForm implements NestInterceptor {
@@ -85,6 +97,8 @@ export class MultipartForm implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (context.getType() !== 'http' || !request.isMultipart?.()) return next.handle();
     if (this.reflector.get<boolean>(RAW_MULTIPART, context.getHandler())) return next.handle();
+    const whole = this.reflector.get<{ maxBytes: number; what: string } | undefined>(FILE_IN_MEMORY, context.getHandler());
+    if (whole) return from(this.receiveWhole(request, whole.maxBytes, whole.what)).pipe(mergeMap(() => next.handle()));
     const dto = this.reflector.get<Type | undefined>(FORM_DTO, context.getHandler());
     if (!dto) {
       return throwError(
@@ -121,6 +135,13 @@ export class MultipartForm implements NestInterceptor {
     if (held.length) body.upload_ids = body.upload_ids === undefined ? held : Array.isArray(body.upload_ids) ? [...(body.upload_ids as unknown[]), ...held] : body.upload_ids;
     request.body = body;
     return held;
+  }
+
+  /** The file of a `TakesFile` route, and its checksum as the body's fingerprint. */
+  private async receiveWhole(request: FastifyRequest, maxBytes: number, what: string): Promise<void> {
+    const file = await this.receiver.readFile(request, maxBytes, what);
+    request.receivedFile = file;
+    request.bodyFingerprint = JSON.stringify({ file: [file.fileName, createHash('sha256').update(file.bytes).digest('hex')] });
   }
 
   /** Deletes what is still held; a failure here is logged, never put in place of the route's own answer. */

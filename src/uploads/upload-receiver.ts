@@ -117,6 +117,41 @@ export class UploadReceiver {
     return this.receiveParts(request, input, { maxFiles: MAX_FILES_PER_REQUEST, fields: true, hold: true });
   }
 
+  /**
+   * One file whole, in memory, from the part `file` (a CSV to import, which is
+   * read, not stored): refused past `maxBytes` as it streams (413
+   * `file_too_large`), empty (422), with any other part (422), or stalled (408).
+   */
+  async readFile(request: FastifyRequest, maxBytes: number, what: string): Promise<{ fileName: string | null; bytes: Buffer }> {
+    let received: { fileName: string | null; bytes: Buffer } | null = null;
+    try {
+      const parts = request.parts({ preservePath: true, limits: { fileSize: maxBytes + 1, files: 1, fields: 1 } });
+      for await (const part of idle(parts, this.config.uploadIdleTimeoutMs)) {
+        if (part.type === 'field' || part.fieldname !== 'file') {
+          throw AppError.field(part.fieldname, `is not a part of this request; send only the file, in the part \`file\``);
+        }
+        const fileName = part.filename || null;
+        const unsafe = fileName === null ? null : unsafeNameReason(fileName);
+        if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: fileName!.slice(0, 255), reason: unsafe });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of idle<Buffer>(part.file, this.config.uploadIdleTimeoutMs, (error) => part.file.destroy(error))) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            throw new AppError('file_too_large', `The file is larger than the ${mib(maxBytes)} ${what} takes.`, { file_name: fileName, limit_bytes: maxBytes, received_bytes_at_least: size });
+          }
+          chunks.push(chunk);
+        }
+        received = { fileName, bytes: Buffer.concat(chunks, size) };
+      }
+    } catch (err) {
+      throw this.asRefusal(err, { maxFiles: 1, fields: false, hold: false }) ?? err;
+    }
+    if (!received) throw AppError.field('file', 'is required: send the file in the multipart part `file`');
+    if (!received.bytes.length) throw new AppError('empty_file', 'The file is empty (0 bytes).', { file_name: received.fileName });
+    return received;
+  }
+
   /** Deletes held uploads that no item took (the item was refused); their chunks go with them. */
   async discardHeld(ids: number[]): Promise<void> {
     if (ids.length) await this.db.query('DELETE FROM uploads WHERE id = ANY($1::int[]) AND held_until_attached', [ids]);

@@ -39,7 +39,7 @@ export class WebhookDeliveryProcessor implements OnModuleInit {
 
   onModuleInit(): void {
     this.processors.register('webhooks.deliver', (payload, job) => this.deliver(payload, job));
-    this.changes.listen({ onChange: (m, change) => this.webhooks.fanOut(m, change) });
+    this.changes.listen({ onChanges: (m, changes) => this.webhooks.fanOut(m, changes) });
   }
 
   async deliver(payload: JobOf<'webhooks.deliver'>, job: Job): Promise<Record<string, unknown>> {

@@ -144,25 +144,45 @@ export class WebhooksService {
 
   /**
    * The change-log listener: a delivery (and its job, through the outbox) for
-   * every hook with a matching trigger, in the writing transaction.
+   * every change and every hook with a matching trigger, in the writing
+   * transaction; a write's changes of one kind are matched and queued together.
    */
-  async fanOut(m: EntityManager, change: Change): Promise<void> {
-    const hooks: { id: number; project_id: number }[] = await m.query(
-      `SELECT DISTINCT h.id, h.project_id FROM webhook_hooks h JOIN webhook_triggers t ON t.hook_id = h.id
-        WHERE h.company_id = $1 AND ($2::int IS NULL OR h.project_id = $2) AND t.resource_name = $3 AND t.event_type = $4`,
-      [change.companyId, change.projectId, change.resource, change.eventType],
-    );
-    for (const hook of hooks) {
-      const eventUlid = ulid(change.createdAt.getTime());
-      const [row]: { id: string }[] = await m.query(
-        `INSERT INTO webhook_deliveries (hook_id, change_id, event_ulid, payload) VALUES ($1, $2, $3, '{}')
-         ON CONFLICT (hook_id, change_id) DO NOTHING RETURNING id`,
-        [hook.id, change.id, eventUlid],
+  async fanOut(m: EntityManager, changes: readonly Change[]): Promise<void> {
+    const groups = new Map<string, Change[]>();
+    for (const c of changes) {
+      const key = `${c.companyId}:${c.projectId}:${c.resource}:${c.eventType}`;
+      const group = groups.get(key);
+      if (group) group.push(c);
+      else groups.set(key, [c]);
+    }
+    for (const group of groups.values()) {
+      const [first] = group;
+      const hooks: { id: number; project_id: number }[] = await m.query(
+        `SELECT DISTINCT h.id, h.project_id FROM webhook_hooks h JOIN webhook_triggers t ON t.hook_id = h.id
+          WHERE h.company_id = $1 AND ($2::int IS NULL OR h.project_id = $2) AND t.resource_name = $3 AND t.event_type = $4`,
+        [first.companyId, first.projectId, first.resource, first.eventType],
       );
-      if (!row) continue;
-      const payload = {
+      for (const hook of hooks) await this.queueDeliveries(m, hook, group);
+    }
+  }
+
+  /** One hook's deliveries of these changes: the rows, their payloads and their jobs, three round trips however many. */
+  private async queueDeliveries(m: EntityManager, hook: { id: number; project_id: number }, changes: readonly Change[]): Promise<void> {
+    const eventUlids = changes.map((c) => ulid(c.createdAt.getTime()));
+    const created: { id: string; change_id: string }[] = await m.query(
+      `INSERT INTO webhook_deliveries (hook_id, change_id, event_ulid, payload)
+       SELECT $1, c.change_id, c.event_ulid, '{}' FROM unnest($2::bigint[], $3::text[]) AS c(change_id, event_ulid)
+       ON CONFLICT (hook_id, change_id) DO NOTHING RETURNING id, change_id`,
+      [hook.id, changes.map((c) => c.id), eventUlids],
+    );
+    if (!created.length) return;
+    const at = new Map(changes.map((c, i) => [c.id, i]));
+    const payloads = created.map((row) => {
+      const i = at.get(Number(row.change_id))!;
+      const change = changes[i];
+      return {
         id: Number(row.id),
-        ulid: eventUlid,
+        ulid: eventUlids[i],
         timestamp: change.createdAt.toISOString(),
         company_id: change.companyId,
         project_id: change.projectId ?? hook.project_id,
@@ -172,9 +192,13 @@ export class WebhooksService {
         event_type: change.eventType,
         api_version: 'v2',
       };
-      await m.query('UPDATE webhook_deliveries SET payload = $2 WHERE id = $1', [row.id, JSON.stringify(payload)]);
-      await this.jobs.enqueue(m, 'webhooks.deliver', { companyId: change.companyId, projectId: hook.project_id, deliveryId: Number(row.id) });
-    }
+    });
+    await m.query(`UPDATE webhook_deliveries d SET payload = p FROM jsonb_array_elements($1::jsonb) AS p WHERE d.id = (p->>'id')::bigint`, [JSON.stringify(payloads)]);
+    await this.jobs.enqueueMany(
+      m,
+      'webhooks.deliver',
+      payloads.map((p) => ({ companyId: p.company_id, projectId: hook.project_id, deliveryId: p.id })),
+    );
   }
 
   private async hook(m: EntityManager, companyId: number, projectId: number, hookId: number): Promise<WebhookHook> {

@@ -36,5 +36,7 @@ declare module 'fastify' {
     startedAt?: bigint;
     /** What identifies a body that is not the JSON in `body` (a multipart form: its fields and its files' checksums), for Idempotency-Key. */
     bodyFingerprint?: string;
+    /** The file of a route that takes one whole (`TakesFile`), read from its multipart part `file`. */
+    receivedFile?: { fileName: string | null; bytes: Buffer };
   }
 }

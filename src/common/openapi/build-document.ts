@@ -314,8 +314,9 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
       if (!params.length) delete op.parameters;
 
       if (doc?.body) {
-        const media = doc.body.media ?? ['application/json'];
-        op.requestBody = { required: doc.body.required ?? true, content: Object.fromEntries(media.map((m) => [m, { schema: doc.body!.schema }])) };
+        const body = doc.body;
+        const content = 'content' in body ? body.content : Object.fromEntries((body.media ?? ['application/json']).map((m) => [m, body.schema]));
+        op.requestBody = { required: body.required ?? true, content: Object.fromEntries(Object.entries(content).map(([m, schema]) => [m, { schema }])) };
       }
       const formRef: string | undefined = op.requestBody?.content?.['multipart/form-data']?.schema?.$ref;
       if (doc?.form && formRef) {

@@ -44,8 +44,12 @@ export interface DocOptions {
   headers?: Record<string, DocQueryParam>;
   /** Error codes this operation answers beyond those implied by its access, path, method and body. */
   errors?: ErrorCode[];
-  /** The request body, when it is not a validated DTO class (which describes itself). */
-  body?: { schema: TSchema; required?: boolean; media?: string[] };
+  /**
+   * The request body, when it is not a validated DTO class (which describes
+   * itself): one schema for each of `media`, or `content`, a schema per media
+   * type when they differ (a file as a multipart part or as the body itself).
+   */
+  body?: { schema: TSchema; required?: boolean; media?: string[] } | { content: Record<string, TSchema>; required?: boolean };
   /**
    * For a route that takes its DTO as JSON or as `multipart/form-data`: the
    * parts the form has beside the DTO's fields (its files). The form's schema
