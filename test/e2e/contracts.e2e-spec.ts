@@ -362,7 +362,7 @@ describe('prime contracts, commitments, invoices, direct costs and change orders
     expect(fault.status).toBe(201);
     expect((await pm.patch(`${base}/budget/line_items/${a}`, { description: 'Power and feeders' })).status).toBe(200);
     let findings: { cause: string; evidence: Record<string, unknown> }[] = [];
-    for (let i = 0; i < 200 && !findings.some((f) => f.cause === 'job_failed'); i++) {
+    for (let i = 0; i < 800 && !findings.some((f) => f.cause === 'job_failed'); i++) {
       await new Promise((r) => setTimeout(r, 25));
       findings = (await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_updating&tool=budget`)).body.findings;
     }
