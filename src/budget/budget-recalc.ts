@@ -7,8 +7,12 @@ import { Jobs } from '../queues/jobs.service';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { COMPONENT_COLUMNS, COMPONENTS_SQL } from './budget-numbers';
 
-/** Advisory lock class of a project's recalculation (with the project id): one rebuild of a project at a time, in every process. */
-const LOCK_CLASS = 0x62756467; // "budg"
+/**
+ * Advisory lock class of a project's recalculation (with the project id): one
+ * rebuild of a project at a time, in every process. In pg_locks, a rebuild
+ * running is an advisory lock with this classid and the project id as objid.
+ */
+export const RECALC_LOCK_CLASS = 0x62756467; // "budg"
 
 /**
  * The budget's asynchronous recalculation. A write the budget must reflect
@@ -95,7 +99,7 @@ export class BudgetRecalc implements OnModuleInit {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      await runner.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, projectId]);
+      await runner.query('SELECT pg_advisory_lock($1, $2)', [RECALC_LOCK_CLASS, projectId]);
       try {
         const started = performance.now();
         await runner.startTransaction('REPEATABLE READ');
@@ -118,7 +122,7 @@ export class BudgetRecalc implements OnModuleInit {
           throw err;
         }
       } finally {
-        await runner.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, projectId]).catch(() => undefined);
+        await runner.query('SELECT pg_advisory_unlock($1, $2)', [RECALC_LOCK_CLASS, projectId]).catch(() => undefined);
       }
     } finally {
       await runner.release();
