@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
 import { ContractsModule } from './contracts/contracts.module';
+import { PhotosModule } from './photos/photos.module';
 import { ChangesModule } from './changes/changes.module';
 import { DiagnoseModule } from './diagnose/diagnose.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -67,6 +68,7 @@ export class AppModule {
         SubmittalsModule,
         BudgetModule,
         ContractsModule,
+        PhotosModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },
