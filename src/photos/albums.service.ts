@@ -34,7 +34,7 @@ function mapAlbum(r: AlbumRow): Record<string, unknown> {
  * A private album as a WHERE clause on `a`: seen by Admins on Photos, its
  * creator, and holders of view_private_photos. Parameters from `first`.
  */
-function albumVisibility(subject: AccessSubject, first: number): { sql: string; params: unknown[] } {
+export function albumVisibility(subject: AccessSubject, first: number): { sql: string; params: unknown[] } {
   const admin = subject.companyDirectoryAdmin || subject.project?.levels.photos === 'admin';
   if (admin || subject.project?.granular.has('photos.view_private_photos')) return { sql: 'TRUE', params: [] };
   return { sql: `(NOT a.private OR a.created_by_id = $${first})`, params: [subject.userId] };

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { UploadsModule } from '../uploads/uploads.module';
 import { AlbumsController } from './albums.controller';
 import { AlbumsService } from './albums.service';
+import { ImagesController } from './images.controller';
+import { ImagesService } from './images.service';
+import { PhotoPolicy } from './photos.policies';
 
 /** Photos: albums (image categories) and, on the shared upload pipeline, the photos in them. */
 @Module({
-  providers: [AlbumsService],
-  controllers: [AlbumsController],
+  imports: [UploadsModule],
+  providers: [AlbumsService, ImagesService, PhotoPolicy],
+  controllers: [AlbumsController, ImagesController],
 })
 export class PhotosModule {}

@@ -7,6 +7,7 @@ import type { AccessSubject } from '../permissions/access-subject';
 import type { Action } from '../permissions/matrix/action-matrix';
 import { decide, refusalError } from '../permissions/resolver';
 import { Jobs } from '../queues/jobs.service';
+import type { UploadKind } from './file-types';
 import { AttachmentTarget, Upload } from './upload.entities';
 
 /** How a feature lets the pipeline know whether a viewer may see the item an upload is attached to. */
@@ -111,19 +112,19 @@ export class AttachmentsService {
    * be in this project, uploaded by the caller, not attached elsewhere and not
    * failed; otherwise 422 naming `upload_ids` and each upload at fault.
    */
-  async attach(m: EntityManager, projectId: number, userId: number, uploadIds: number[] | undefined, type: AttachmentTarget, itemId: number): Promise<number> {
+  async attach(m: EntityManager, projectId: number, userId: number, uploadIds: number[] | undefined, type: AttachmentTarget, itemId: number, kind: UploadKind = 'attachment'): Promise<number> {
     const ids = [...new Set(uploadIds ?? [])];
     if (!ids.length) return 0;
     const rows: AttachRow[] = await m.query(
       `SELECT id, company_id, uploaded_by_id, attached_to_type, attached_to_id, processing_status, held_until_attached FROM uploads
-        WHERE id = ANY($1::int[]) AND project_id = $2 AND kind = 'attachment' ORDER BY id FOR UPDATE`,
-      [ids, projectId],
+        WHERE id = ANY($1::int[]) AND project_id = $2 AND kind = $3 ORDER BY id FOR UPDATE`,
+      [ids, projectId, kind],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const problems: string[] = [];
     for (const id of ids) {
       const r = byId.get(id);
-      if (!r) problems.push(`${id} is not an attachment upload in this project`);
+      if (!r) problems.push(`${id} is not ${kind === 'attachment' ? 'an attachment' : `a ${kind}`} upload in this project`);
       else if (r.uploaded_by_id !== userId) problems.push(`${id} was uploaded by someone else; attach only your own uploads`);
       else if (r.attached_to_type && !(r.attached_to_type === type && r.attached_to_id === itemId)) problems.push(`${id} is already attached to ${r.attached_to_type} ${r.attached_to_id}`);
       else if (r.processing_status === 'failed') problems.push(`${id} failed processing; upload the file again`);

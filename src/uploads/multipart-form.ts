@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { AppError } from '../common/errors';
 import { actorOf, projectOf } from '../common/http/request-helpers';
+import type { UploadKind } from './file-types';
 import { UploadReceiver } from './upload-receiver';
 
 /** Names of Object.prototype members, which no field has (and which must not reach a plain object as keys). */
@@ -16,11 +17,12 @@ const FILE_IN_MEMORY = 'sitesim:multipart-file';
 
 /**
  * An item route that also takes `multipart/form-data` (API.md, Uploads): files
- * in the part `file` or `attachments[]` become uploads attached to the item,
+ * in the part `file` or `attachments[]` become uploads (of `kind`: its types and
+ * size limit) attached to the item,
  * text parts are the fields of `dto`, the body the route takes as JSON.
  */
-export function AcceptsFileParts(dto: Type): MethodDecorator {
-  return applyDecorators(SetMetadata(FORM_DTO, dto), ApiConsumes('application/json', 'multipart/form-data'));
+export function AcceptsFileParts(dto: Type, kind: UploadKind = 'attachment'): MethodDecorator {
+  return applyDecorators(SetMetadata(FORM_DTO, { dto, kind }), ApiConsumes('application/json', 'multipart/form-data'));
 }
 
 /**
@@ -99,8 +101,8 @@ export class MultipartForm implements NestInterceptor {
     if (this.reflector.get<boolean>(RAW_MULTIPART, context.getHandler())) return next.handle();
     const whole = this.reflector.get<{ maxBytes: number; what: string } | undefined>(FILE_IN_MEMORY, context.getHandler());
     if (whole) return from(this.receiveWhole(request, whole.maxBytes, whole.what)).pipe(mergeMap(() => next.handle()));
-    const dto = this.reflector.get<Type | undefined>(FORM_DTO, context.getHandler());
-    if (!dto) {
+    const form = this.reflector.get<{ dto: Type; kind: UploadKind } | undefined>(FORM_DTO, context.getHandler());
+    if (!form) {
       return throwError(
         () =>
           new AppError('invalid_request', 'This route takes application/json. Files go with the create or update of an RFI, reply or submittal, or to POST .../uploads.', {
@@ -108,7 +110,7 @@ export class MultipartForm implements NestInterceptor {
           }),
       );
     }
-    return from(this.receive(request, dto)).pipe(
+    return from(this.receive(request, form.dto, form.kind)).pipe(
       mergeMap((held) =>
         next.handle().pipe(
           mergeMap(async (body: unknown) => (await this.discard(held), body)),
@@ -119,9 +121,9 @@ export class MultipartForm implements NestInterceptor {
   }
 
   /** Stores the files and sets the body (and its fingerprint); answers the ids of the held uploads. */
-  private async receive(request: FastifyRequest, dto: Type): Promise<number[]> {
+  private async receive(request: FastifyRequest, dto: Type, kind: UploadKind): Promise<number[]> {
     const auth = request.auth!;
-    const form = await this.receiver.receiveForm(request, { companyId: auth.companyId, projectId: projectOf(request), kind: 'attachment', settings: auth.settings, actor: actorOf(request) });
+    const form = await this.receiver.receiveForm(request, { companyId: auth.companyId, projectId: projectOf(request), kind, settings: auth.settings, actor: actorOf(request) });
     const held = form.uploads.map((u) => u.id);
     let body: Record<string, unknown>;
     try {

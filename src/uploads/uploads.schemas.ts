@@ -23,7 +23,7 @@ export const Upload = Named(
     processing_status: Enum(['queued', 'processing', 'ready', 'failed'], { description: 'A job takes the file from `queued` to `ready` (or `failed`, with `processing_error`)' }),
     processing_error: Nullable(Str({ description: 'Why processing failed' })),
     url: Nullable(Str({ description: 'Where the content is read, once `ready`', example: '/rest/v1.0/projects/7/uploads/42/content' })),
-    attached_to: Nullable(Obj({ type: Enum(['rfi', 'rfi_reply', 'submittal']), id: Id }, { description: 'The item the upload is attached to; null until then' })),
+    attached_to: Nullable(Obj({ type: Enum(['rfi', 'rfi_reply', 'submittal', 'image']), id: Id }, { description: 'The item the upload is attached to; null until then' })),
     uploaded_by: Nullable(UserRef),
     version: Version,
     created_at: DateTime,
