@@ -10,7 +10,7 @@ import type { AttachmentTarget } from './upload.entities';
 type Found = Omit<Finding, 'cause'>;
 
 /** The attachment targets a tool's question is about. */
-const TARGETS_OF: Record<string, AttachmentTarget[]> = { rfis: ['rfi', 'rfi_reply'], submittals: ['submittal'] };
+const TARGETS_OF: Record<string, AttachmentTarget[]> = { rfis: ['rfi', 'rfi_reply'], submittals: ['submittal'], photos: ['image'] };
 
 interface UploadRow {
   id: number;

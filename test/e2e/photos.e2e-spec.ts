@@ -98,6 +98,17 @@ describe('photos: uploaded into albums, processed for real, seen by others once 
     expect(await counts()).toEqual(before);
   });
 
+  it('names attachment_processing while a photo is still processing, and the office sees it once done', async () => {
+    const held = await api.post('/_sim/faults', { target: 'job', job_name: 'uploads.process-attachment', effect: 'delay', delay_ms: 1500, probability: 1, count: 1, sandbox_id: sb.info.id });
+    expect(held.status).toBe(201);
+    const res = await photo(sup, 'crane pick.jpg', jpeg);
+    expect(await ids(pm)).not.toContain(res.body.id);
+    const why = await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_visible&tool=photos`);
+    expect(why.body.findings.find((f: { cause: string }) => f.cause === 'attachment_processing')).toMatchObject({ evidence: expect.objectContaining({ attached_to: { type: 'image', id: res.body.id } }) });
+    await settle();
+    expect(await ids(pm)).toContain(res.body.id);
+  });
+
   it('ends a truncated JPEG failed with the reason, for its uploader only', async () => {
     const cut = await photo(sup, 'cut.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2)));
     expect(cut.status).toBe(201);
