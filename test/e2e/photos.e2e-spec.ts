@@ -37,7 +37,7 @@ describe('photos: uploaded into albums, processed for real, seen by others once 
     [pm, sup, sub, architect] = await Promise.all([sb.as('gc_project_manager'), sb.as('superintendent'), sb.as('subcontractor'), sb.as('architect')]);
     p = sb.project('first');
     url = `/rest/v1.0/projects/${p}/images`;
-    album = (await sup.post(`/rest/v1.0/projects/${p}/image_categories`, { name: 'Level 2 deck' })).body.id;
+    album = (await sup.post(`/rest/v1.0/projects/${p}/image_categories`, { name: 'Level 3 deck' })).body.id;
     jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#678' } })
       .jpeg()
       .withExif({ IFD2: { DateTimeOriginal: '2026:11:28 09:30:00' }, IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '33/1 52/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '151/1 12/1 36/1' } })
@@ -45,10 +45,25 @@ describe('photos: uploaded into albums, processed for real, seen by others once 
   });
   afterAll(() => t.stop());
 
+  it('opens the training sandbox with two albums of real, processed photos, one of them private', async () => {
+    const seeded = (await pm.get(url)).body as { description: string; private: boolean; processing_status: string; width: number; taken_at: string; location: unknown; thumbnail_url: string; image_category: { name: string } }[];
+    expect(seeded.map((i) => [i.image_category.name, i.description, i.private])).toEqual([
+      ['Foundations', 'Footing F4 rebar before inspection', false],
+      ['Foundations', 'Grade beam pour, north side', false],
+      ['Level 2 deck', 'East bay deck before the pour', false],
+      ['Level 2 deck', 'Damaged shoring post — for the owner walk', true],
+    ]);
+    for (const i of seeded) expect(i).toMatchObject({ processing_status: 'ready', width: 1200, taken_at: expect.any(String), location: { latitude: 40.4462, longitude: -79.976667 } });
+    expect((await architect.get(url)).body).toHaveLength(3);
+    const thumb = await architect.get(seeded[0].thumbnail_url);
+    expect(thumb.status).toBe(200);
+    expect(Number(thumb.headers['content-length'])).toBeGreaterThan(100);
+  });
+
   it('uploads a photo into an album; others see it only once processed, with its EXIF time, place and thumbnail', async () => {
     const res = await photo(sup, 'deck east.jpg', jpeg, { image_category_id: String(album), description: 'East bay before the pour' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ image_category: { id: album, name: 'Level 2 deck' }, description: 'East bay before the pour', processing_status: 'queued', url: null, uploaded_by_id: sb.userId('superintendent') });
+    expect(res.body).toMatchObject({ image_category: { id: album, name: 'Level 3 deck' }, description: 'East bay before the pour', processing_status: 'queued', url: null, uploaded_by_id: sb.userId('superintendent') });
     // the uploader sees it while it processes; the architect once it is ready
     expect(await ids(sup)).toContain(res.body.id);
     await settle();
@@ -76,7 +91,7 @@ describe('photos: uploaded into albums, processed for real, seen by others once 
     expect(refused.body.error.details).toMatchObject({ layer: 'item_role' });
     expectError(await sub.delete(`${url}/${theirs.id}`), 403, 'permission_denied');
     // moved into the album by its uploader, then deleted with its file
-    expect((await sub.patch(`${url}/${mine.body.id}`, { image_category_id: album })).body.image_category).toEqual({ id: album, name: 'Level 2 deck' });
+    expect((await sub.patch(`${url}/${mine.body.id}`, { image_category_id: album })).body.image_category).toEqual({ id: album, name: 'Level 3 deck' });
     expect((await sub.delete(`${url}/${mine.body.id}`)).status).toBe(204);
     expect((await t.db.query('SELECT count(*)::int AS n FROM uploads WHERE id = (SELECT upload_id FROM images WHERE id = $1)', [mine.body.id])).rows[0].n).toBe(0);
     expectError(await pm.get(`${url}/${mine.body.id}`), 404, 'not_found');
