@@ -16,11 +16,11 @@ describe('the scenario catalogue', () => {
   afterAll(() => t.stop());
 
   it('lists each scenario with its key, title and causes', () => {
-    expect(catalogue.map((s) => s.number)).toEqual(expect.arrayContaining([1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 18, 19]));
+    expect(catalogue.map((s) => s.number)).toEqual(expect.arrayContaining([1, 2, 3, 4, 10, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 18, 19]));
     for (const s of catalogue) expect(s).toEqual({ key: expect.any(String), number: expect.any(Number), title: expect.any(String), causes: expect.any(Array) });
   });
 
-  const keys = ['budget_change_order_pending', 'budget_recalculation_backlog', 'budget_totals_differ', 'budget_locked', 'submittal_step_incomplete', 'submittal_attachment_processing', 'private_rfi_link', 'rfi_response_not_submitted', 'rfi_filtered_out', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
+  const keys = ['photos_not_uploading', 'budget_change_order_pending', 'budget_recalculation_backlog', 'budget_totals_differ', 'budget_locked', 'submittal_step_incomplete', 'submittal_attachment_processing', 'private_rfi_link', 'rfi_response_not_submitted', 'rfi_filtered_out', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
 
   it.each(keys)('%s: shows the symptom, names the cause, and is resolved by its fix', async (key) => {
     const scenario = catalogue.find((s) => s.key === key)!;
@@ -41,6 +41,13 @@ describe('the scenario catalogue', () => {
     expectError(again, 422, 'invalid_transition');
     const stored = await api.get(`/_sim/scenarios/runs/${run.body.id}`);
     expect(stored.body).toMatchObject({ status: 'resolved', symptom_after: { present: false } });
+  }, 60000);
+
+  it('shows why photos did not upload: each refusal with its own code', async () => {
+    const run = await api.post('/_sim/scenarios/photos_not_uploading/run');
+    expect(run.body.symptom.observed.attempts).toEqual({ empty: { status: 422, code: 'empty_file' }, large: { status: 413, code: 'file_too_large' } });
+    const codes = run.body.findings.filter((f: { cause: string }) => f.cause === 'upload_rejected').map((f: { evidence: { code: string } }) => f.evidence.code).sort();
+    expect(codes).toEqual(['empty_file', 'file_too_large']);
   }, 60000);
 
   it('answers 404 for an unknown scenario or run', async () => {
