@@ -1,6 +1,7 @@
 import { ACTIONS, Action, ruleOf } from '../../src/permissions/matrix/action-matrix';
 import type { Level } from '../../src/permissions/permission.types';
 import { PERSONAS, PROJECT_TEMPLATES } from '../../src/sandboxes/training.fixture';
+import { multipartBody } from '../../src/uploads/multipart-body';
 import { Answer, ApiClient } from '../support/api-client';
 import { PersonaKey, TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
@@ -14,7 +15,7 @@ import { CONTRACT, expected } from '../unit/permission-contract';
  * transcription and the personas' templates, never from the code's rules.
  */
 
-const TOOLS = ['rfis', 'submittals', 'budget', 'prime_contracts', 'commitments', 'change_orders'] as const;
+const TOOLS = ['rfis', 'submittals', 'budget', 'prime_contracts', 'commitments', 'change_orders', 'photos'] as const;
 
 /** The persona's level and granular keys on a tool, from the training templates of API.md. */
 function grantOf(persona: PersonaKey, tool: string): { level: Level; granular: Set<string> } {
@@ -67,6 +68,7 @@ describe('RFI, submittal and money actions, per persona, as the matrix says', ()
     t = await TestApp.start();
     sb = await TrainingSandbox.create(t.client(), 'persona-matrix');
     await sb.relaxLimits();
+    await t.client().patch(`/_sim/sandboxes/${sb.info.id}/settings`, { latency_profile: 'instant' });
     pm = await sb.as('gc_project_manager');
     rfis = `/rest/v1.0/projects/${sb.project()}/rfis`;
     submittals = `/rest/v1.0/projects/${sb.project()}/submittals`;
@@ -118,6 +120,20 @@ describe('RFI, submittal and money actions, per persona, as the matrix says', ()
     if (o.pending) ok(await pm.post(`${money}/change_orders/${body.id}/actions/submit`), 'submit');
     return body.id as number;
   }
+
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABgAAAAQCAIAAACDRijCAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAIElEQVR4nGMwXlVOFcQwapDxaBgZj6ajVaNZZBX5xQgAUrX+ELAtDhAAAAAASUVORK5CYII=', 'base64');
+  const photoForm = (who: ApiClient) => {
+    const { body, contentType } = multipartBody([{ name: 'file', filename: `matrix-${++seq}.png`, data: png }]);
+    return who.request('POST', `${money}/images`, { raw: body, headers: { 'content-type': contentType } });
+  };
+  /** A processed photo uploaded by the project manager; `uploader` rewrites who uploaded it (a fixture, like the seeds). */
+  async function photo(uploader?: number) {
+    const id = ok(await photoForm(pm), 'photo').id as number;
+    ok(await t.client().post(`/_sim/settle?project_id=${sb.project()}&timeout_ms=20000`), 'settle');
+    if (uploader) await t.db.query('UPDATE images SET uploaded_by_id = $2 WHERE id = $1', [id, uploader]);
+    return id;
+  }
+  const album = async () => ok(await pm.post(`${money}/image_categories`, { name: `Matrix ${++seq}` }), 'album').id as number;
 
   /** Performs `act`, then puts the budget lock back as it was (the project manager unlocks). */
   async function thenUnlocked(act: () => Promise<Answer>): Promise<Answer> {
@@ -183,6 +199,16 @@ describe('RFI, submittal and money actions, per persona, as the matrix says', ()
     'change_orders.approve': async (who, me, role) => who.post(`${money}/change_orders/${await changeOrder({ pending: true, ...(role && { reviewer: me }) })}/actions/approve`),
     'change_orders.reject': async (who, me, role) => who.post(`${money}/change_orders/${await changeOrder({ pending: true, ...(role && { reviewer: me }) })}/actions/reject`),
     'change_orders.void': async (who) => who.post(`${money}/change_orders/${await changeOrder({ pending: true })}/actions/void`),
+    'photos.view': async (who) => who.get(`${money}/images/${await photo()}`),
+    'photos.upload': (who) => photoForm(who),
+    'photos.edit': async (who, me, role) => who.patch(`${money}/images/${await photo(role ? me : undefined)}`, { description: 'Edited' }),
+    'photos.delete': async (who, me, role) => who.delete(`${money}/images/${await photo(role ? me : undefined)}`),
+    'photos.create_album': (who) => who.post(`${money}/image_categories`, { name: `Mine ${++seq}` }),
+    'photos.delete_album': async (who) => who.delete(`${money}/image_categories/${await album()}`),
+    'photos.reorder_albums': async (who) => {
+      const all = ((await pm.get(`${money}/image_categories`)).body as { id: number }[]).map((a) => a.id);
+      return who.post(`${money}/image_categories/actions/reorder`, { album_ids: [...all].reverse() });
+    },
   };
 
   it('has a route performing every action of these tools in the matrix', () => {
