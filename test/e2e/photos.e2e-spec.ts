@@ -124,6 +124,42 @@ describe('photos: uploaded into albums, processed for real, seen by others once 
     expect(await ids(pm)).toContain(res.body.id);
   });
 
+  it('processes 100 photos uploaded at once by 10 people, each exactly once', async () => {
+    const admin = await sb.as('company_admin');
+    const template = await admin.post(`/rest/v1.0/companies/${sb.companyId}/permission_templates`, { name: 'Photographer', scope: 'project', levels: { photos: 'standard' } });
+    expect(template.status).toBe(201);
+    const people = await sb.addMembers(10, 'Photographer', p);
+    const small = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#abc' } }).jpeg().toBuffer();
+    const created = await Promise.all(
+      people.map(async ({ client }, who) => {
+        const mine: number[] = [];
+        for (let n = 0; n < 10; n++) {
+          const res = await photo(client, `crew-${who}-${n}.jpg`, small);
+          expect(res.status).toBe(201);
+          mine.push(res.body.id);
+        }
+        return mine;
+      }),
+    );
+    const ids100 = created.flat();
+    expect(new Set(ids100).size).toBe(100);
+    await settle();
+    const rows = (
+      await t.db.query(
+        `SELECT i.id, u.processing_status, (SELECT count(*) FROM outbox o WHERE o.name = 'uploads.process-attachment' AND (o.payload->>'uploadId')::int = u.id)::int AS jobs,
+                (SELECT count(*) FROM change_log c WHERE c.resource = 'Uploads' AND c.resource_id = u.id AND c.snapshot->>'processingStatus' = 'ready')::int AS readies
+           FROM images i JOIN uploads u ON u.id = i.upload_id WHERE i.id = ANY($1)`,
+        [ids100],
+      )
+    ).rows;
+    expect(rows).toHaveLength(100);
+    expect(rows.every((r: { processing_status: string; jobs: number; readies: number }) => r.processing_status === 'ready' && r.jobs === 1 && r.readies === 1)).toBe(true);
+    // and someone else (Read Only) sees every one of them
+    const seen = new Set<number>();
+    for (let page = 1; page <= 5; page++) for (const i of (await architect.get(`${url}?per_page=100&page=${page}`)).body as { id: number }[]) seen.add(i.id);
+    expect(ids100.filter((id) => !seen.has(id))).toEqual([]);
+  }, 120_000);
+
   it('ends a truncated JPEG failed with the reason, for its uploader only', async () => {
     const cut = await photo(sup, 'cut.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2)));
     expect(cut.status).toBe(201);
