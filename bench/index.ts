@@ -9,6 +9,7 @@ import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
 import { rfiListBench } from './rfis.bench';
 import { serializeBench } from './serialize.bench';
+import { uploadsBench } from './uploads.bench';
 import { freshDatabase } from './support';
 
 /** `npm run bench`: every benchmark, each a ratio against a baseline measured in this same run. */
@@ -74,6 +75,11 @@ async function main(): Promise<void> {
   if (want('budget')) {
     const pmUser = (sb as unknown as { personas: { key: string; user_id: number }[] }).personas.find((p) => p.key === 'gc_project_manager')!.user_id;
     out.push(...(await budgetBench(app, base, sb.company_id, { small: sb.projects[0].id, large: sb.projects[1].id }, pmUser, login.access_token, Number(process.env.BENCH_ROUNDS ?? 10))), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('uploads')) {
+    out.push(...(await uploadsBench(app, base, sb.id, sb.company_id, sb.projects[1].id, login.access_token)), '');
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   }
