@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { ErrorCode } from '../common/errors/error-codes';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, VERSIONED } from '../common/openapi/route-docs';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
@@ -12,7 +12,6 @@ import { SavedBudgetView } from './budget.schemas';
 import { BudgetViewsService } from './budget-views.service';
 import { CreateBudgetViewDto, UpdateBudgetViewDto } from './dto/budget-view.dto';
 
-const VERSIONED: ErrorCode[] = ['edit_conflict', 'validation_failed'];
 const VIEW_LIST = { filters: {}, sorts: ['name'] as const, defaultSort: 'name' as const };
 const APPLIES = "The budget shows a view's columns (those the reader may see) and the line items its filters keep, with totals over those lines, when read with `?view_id=`; the project's default view applies when the reader names none.";
 
@@ -62,7 +61,7 @@ export class BudgetViewsController {
   @Delete(':view_id')
   @HttpCode(204)
   @Can('budget.manage_views')
-  @ApiBody({ type: VersionOnlyDto, required: false })
+  @OptionalVersion
   @Doc({ summary: 'Delete a budget view', description: 'Deleting the default view leaves the project without one: the budget then shows every column and line item.', ok: { description: 'Deleted' }, errors: VERSIONED })
   async remove(@Req() req: FastifyRequest, @Param('view_id', IdPipe) id: number, @Body() dto: VersionOnlyDto = {}): Promise<void> {
     await this.views.remove(companyOf(req), projectOf(req), id, versionOf(req, dto), actorOf(req));

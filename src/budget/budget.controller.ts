@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors';
 import type { ErrorCode } from '../common/errors/error-codes';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, PAGE_ONLY, VERSIONED } from '../common/openapi/route-docs';
 import { Type } from '../common/openapi/schema';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe, parseId } from '../common/validation/id.pipe';
@@ -14,9 +15,7 @@ import { BudgetLineItem, BudgetLock, BudgetModification, BudgetView, Recalculati
 import { BudgetService, LINE_ITEM_LIST } from './budget.service';
 import { CreateLineItemDto, CreateModificationDto, UpdateLineItemDto } from './dto/budget.dto';
 
-const VERSIONED: ErrorCode[] = ['edit_conflict', 'validation_failed'];
 const LOCKED: ErrorCode[] = ['budget_locked'];
-const PAGE_ONLY = { filters: {}, sorts: ['id'] as const, defaultSort: 'id' as const };
 
 @ApiTags('Budget')
 @Controller('rest/v1.0/projects/:project_id/budget')
@@ -77,7 +76,7 @@ export class BudgetController {
   @Delete('line_items/:line_item_id')
   @HttpCode(204)
   @Can('budget.delete_line_item')
-  @ApiBody({ type: VersionOnlyDto, required: false })
+  @OptionalVersion
   @Doc({ summary: 'Delete a budget line item', description: 'Refused while the budget is locked, and (400) while commitments, change orders, invoices, direct costs or modifications use it.', ok: { description: 'Deleted' }, errors: [...VERSIONED, ...LOCKED, 'invalid_request'] })
   async deleteLineItem(@Req() req: FastifyRequest, @Param('line_item_id', IdPipe) id: number, @Body() dto: VersionOnlyDto = {}): Promise<void> {
     await this.budget.deleteLineItem(companyOf(req), projectOf(req), id, versionOf(req, dto), actorOf(req));

@@ -3,13 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, VERSIONED } from '../common/openapi/route-docs';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
 import { CHANGE_ORDER_LIST, ChangeOrderAction, ChangeOrdersService } from './change-orders.service';
 import { ChangeOrder } from './contracts.schemas';
-import { OptionalVersion, VERSIONED } from './contracts.http';
 import { CreateChangeOrderDto, UpdateChangeOrderDto } from './dto/contracts.dto';
 
 const REACHES = 'When the change touches what the budget counts (pending or approved), it reaches the budget by a `sync` job, then the recalculation.';

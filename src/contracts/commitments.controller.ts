@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, PAGE_ONLY, VERSIONED } from '../common/openapi/route-docs';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
@@ -10,7 +11,6 @@ import { Can } from '../permissions/route-access';
 import { CommitmentInvoicesService } from './commitment-invoices.service';
 import { COMMITMENT_LIST, CommitmentsService } from './commitments.service';
 import { Commitment, CommitmentInvoice } from './contracts.schemas';
-import { OptionalVersion, PAGE_ONLY, VERSIONED } from './contracts.http';
 import { CreateCommitmentDto, CreateInvoiceDto, UpdateCommitmentDto } from './dto/contracts.dto';
 
 const PRIVATE = 'A private commitment is seen only by Admins on Commitments, its private list, and holders of the view-private key of its type (403 for others).';

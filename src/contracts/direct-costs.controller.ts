@@ -3,12 +3,12 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, VERSIONED } from '../common/openapi/route-docs';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
 import { DirectCost } from './contracts.schemas';
-import { OptionalVersion, VERSIONED } from './contracts.http';
 import { DIRECT_COST_LIST, DirectCostsService } from './direct-costs.service';
 import { CreateDirectCostDto, UpdateDirectCostDto } from './dto/contracts.dto';
 

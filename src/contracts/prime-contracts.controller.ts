@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, PAGE_ONLY, VERSIONED } from '../common/openapi/route-docs';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
 import { Can } from '../permissions/route-access';
 import { PrimeContract } from './contracts.schemas';
-import { PAGE_ONLY, VERSIONED } from './contracts.http';
 import { CreatePrimeContractDto, UpdatePrimeContractDto } from './dto/contracts.dto';
 import { PrimeContractsService } from './prime-contracts.service';
 
@@ -48,7 +48,7 @@ export class PrimeContractsController {
   @Delete(':prime_contract_id')
   @HttpCode(204)
   @Can('prime_contracts.delete')
-  @ApiBody({ type: VersionOnlyDto, required: false })
+  @OptionalVersion
   @Doc({ summary: 'Delete a prime contract', description: 'Refused (400) while change orders are written against it.', ok: { description: 'Deleted' }, errors: [...VERSIONED, 'invalid_request'] })
   async remove(@Req() req: FastifyRequest, @Param('prime_contract_id', IdPipe) id: number, @Body() dto: VersionOnlyDto = {}): Promise<void> {
     await this.contracts.remove(companyOf(req), projectOf(req), id, versionOf(req, dto), actorOf(req));

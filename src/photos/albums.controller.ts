@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { ErrorCode } from '../common/errors/error-codes';
 import { actorOf, companyOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, VERSIONED } from '../common/openapi/route-docs';
 import { ArrayOf } from '../common/openapi/schema';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
@@ -12,7 +12,6 @@ import { AlbumsService } from './albums.service';
 import { CreateAlbumDto, ReorderAlbumsDto, UpdateAlbumDto } from './dto/album.dto';
 import { Album } from './photos.schemas';
 
-const VERSIONED: ErrorCode[] = ['edit_conflict', 'validation_failed'];
 const PRIVATE = 'A private album is seen only by Admins on Photos, its creator and holders of view_private_photos (403 for others).';
 
 @ApiTags('Photos')
@@ -59,7 +58,7 @@ export class AlbumsController {
   @Delete(':album_id')
   @HttpCode(204)
   @Can('photos.delete_album')
-  @ApiBody({ type: VersionOnlyDto, required: false })
+  @OptionalVersion
   @Doc({ summary: 'Delete a photo album', ok: { description: 'Deleted' }, errors: VERSIONED })
   async remove(@Req() req: FastifyRequest, @Param('album_id', IdPipe) id: number, @Body() dto: VersionOnlyDto = {}): Promise<void> {
     await this.albums.remove(req.access!.subject, projectOf(req), id, versionOf(req, dto), actorOf(req));

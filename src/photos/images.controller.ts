@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { ErrorCode } from '../common/errors/error-codes';
 import { actorOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, VERSIONED } from '../common/openapi/route-docs';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
 import { VersionOnlyDto } from '../directory/dto/user.dto';
@@ -14,7 +14,6 @@ import { CreateImageDto, UpdateImageDto } from './dto/image.dto';
 import { IMAGE_LIST, ImagesService } from './images.service';
 import { Image } from './photos.schemas';
 
-const VERSIONED: ErrorCode[] = ['edit_conflict', 'validation_failed'];
 
 @ApiTags('Photos')
 @Controller('rest/v1.0/projects/:project_id/images')
@@ -66,7 +65,7 @@ export class ImagesController {
   @Delete(':image_id')
   @HttpCode(204)
   @Can('photos.delete', { item: 'image_id' })
-  @ApiBody({ type: VersionOnlyDto, required: false })
+  @OptionalVersion
   @Doc({ summary: 'Delete a photo', description: 'With its file. Admins, or its uploader (Standard).', ok: { description: 'Deleted' }, errors: VERSIONED })
   async remove(@Req() req: FastifyRequest, @Param('image_id', IdPipe) id: number, @Body() dto: VersionOnlyDto = {}): Promise<void> {
     await this.images.remove(req.access!.subject, projectOf(req), id, versionOf(req, dto), actorOf(req));

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, projectOf, versionOf } from '../common/http/request-helpers';
-import type { ErrorCode } from '../common/errors/error-codes';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, VERSIONED } from '../common/openapi/route-docs';
 import { ArrayOf } from '../common/openapi/schema';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
@@ -17,11 +17,7 @@ import { RfiRepliesService } from './rfi-replies.service';
 import { RFI_LIST, RfisService } from './rfis.service';
 import { Rfi, RfiReply } from './rfis.schemas';
 
-/** A write based on a version (If-Match or body `version`): a stale one is 409; a malformed If-Match (or none where the sandbox requires it) 422. */
-const VERSIONED: ErrorCode[] = ['edit_conflict', 'validation_failed'];
 const FILES = 'JSON, or `multipart/form-data` with the same fields as text parts and files in the part `file` (stored, and processed once the item takes them)';
-/** State changes take an optional body (`version`). */
-const OptionalVersion = ApiBody({ type: VersionOnlyDto, required: false });
 
 @ApiTags('RFIs')
 @Controller('rest/v1.0/projects/:project_id/rfis')

@@ -3,8 +3,8 @@ import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, projectOf, versionOf } from '../common/http/request-helpers';
 import { underBothVersions } from '../common/http/versioned-paths';
-import type { ErrorCode } from '../common/errors/error-codes';
 import { Doc } from '../common/openapi/doc.decorator';
+import { OptionalVersion, VERSIONED } from '../common/openapi/route-docs';
 import { ArrayOf } from '../common/openapi/schema';
 import { Page, parseListQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation/id.pipe';
@@ -22,11 +22,7 @@ import { SUBMITTAL_LIST, SubmittalsService } from './submittals.service';
 
 const under = underBothVersions;
 
-/** A write based on a version (If-Match or body `version`): a stale one is 409; a malformed If-Match (or none where the sandbox requires it) 422. */
-const VERSIONED: ErrorCode[] = ['edit_conflict', 'validation_failed'];
 const FILES = 'JSON, or `multipart/form-data` with the same fields as text parts and files in the part `file` (stored, and processed once the submittal takes them)';
-/** State changes take an optional body (`version`). */
-const OptionalVersion = ApiBody({ type: VersionOnlyDto, required: false });
 
 type Json = Record<string, unknown>;
 

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
@@ -26,9 +27,9 @@ export class ChangeLineDto {
   @MoneyField({ description: 'The amount of the line (negative for a deduction)' }) amount!: string;
 }
 
-const costLines = () => [IsArray(), ArrayMaxSize(MAX_LINES), ValidateNested({ each: true }), Type(() => CostLineDto)];
-const changeLines = () => [IsArray(), ArrayMaxSize(MAX_LINES), ValidateNested({ each: true }), Type(() => ChangeLineDto)];
-const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
+/** A list of lines, each validated as its DTO. */
+const costLines = () => applyDecorators(IsArray(), ArrayMaxSize(MAX_LINES), ValidateNested({ each: true }), Type(() => CostLineDto));
+const changeLines = () => applyDecorators(IsArray(), ArrayMaxSize(MAX_LINES), ValidateNested({ each: true }), Type(() => ChangeLineDto));
 
 const NUMBER = { type: String, minLength: 1, maxLength: 64, example: 'PC-001', description: 'Unique in the project' } as const;
 const numberRule = Matches(/^\S(.{0,62}\S)?$/, { message: 'number must be 1-64 characters without leading or trailing spaces' });
@@ -52,7 +53,7 @@ export class CreateCommitmentDto {
   @ApiPropertyOptional({ ...ID_PROPERTY, nullable: true, description: "A vendor of the company's directory" }) @IsOptional() @IdField() vendor_id?: number | null;
   @ApiPropertyOptional({ type: Boolean, description: 'Private: seen only by Admins, the private list, and holders of the view-private key of its type (default false)' }) @IsOptional() @IsBoolean() private?: boolean;
   @ApiPropertyOptional({ type: [Number], maxItems: 100, description: 'The private list: active members of the project' }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IdField({ each: true }) private_user_ids?: number[];
-  @ApiPropertyOptional({ type: [CostLineDto], ...LINES_DOC('The lines') }) @IsOptional() @apply(costLines()) line_items?: CostLineDto[];
+  @ApiPropertyOptional({ type: [CostLineDto], ...LINES_DOC('The lines') }) @IsOptional() @costLines() line_items?: CostLineDto[];
 }
 
 export class UpdateCommitmentDto {
@@ -60,12 +61,12 @@ export class UpdateCommitmentDto {
   @ApiPropertyOptional({ ...ID_PROPERTY, nullable: true }) @IsOptional() @IdField() vendor_id?: number | null;
   @ApiPropertyOptional({ type: Boolean }) @OmittableField() @IsBoolean() private?: boolean;
   @ApiPropertyOptional({ type: [Number], maxItems: 100, description: 'Replaces the private list' }) @OmittableField() @IsArray() @ArrayMaxSize(100) @IdField({ each: true }) private_user_ids?: number[];
-  @ApiPropertyOptional({ type: [CostLineDto], ...LINES_DOC('Replaces the lines (a draft only: an approved commitment is locked)') }) @OmittableField() @apply(costLines()) line_items?: CostLineDto[];
+  @ApiPropertyOptional({ type: [CostLineDto], ...LINES_DOC('Replaces the lines (a draft only: an approved commitment is locked)') }) @OmittableField() @costLines() line_items?: CostLineDto[];
   @ApiPropertyOptional(VERSION_PROPERTY) @IsOptional() @IsInt() @Min(1) version?: number;
 }
 
 export class CreateInvoiceDto {
-  @ApiProperty({ type: [CostLineDto], minItems: 1, ...LINES_DOC('The amounts billed') }) @ArrayMinSize(1) @apply(costLines()) line_items!: CostLineDto[];
+  @ApiProperty({ type: [CostLineDto], minItems: 1, ...LINES_DOC('The amounts billed') }) @ArrayMinSize(1) @costLines() line_items!: CostLineDto[];
 }
 
 export class CreateDirectCostDto {
@@ -88,13 +89,13 @@ export class CreateChangeOrderDto {
   @ApiProperty({ ...ID_PROPERTY, description: 'The prime contract or commitment of this project' }) @IdField() contract_id!: number;
   @ApiProperty({ type: String, minLength: 1, maxLength: 255, example: 'Added floor boxes in the lobby' }) @NameField() title!: string;
   @ApiPropertyOptional({ ...ID_PROPERTY, nullable: true, description: 'The active project member who may approve or reject it while pending or revised' }) @IsOptional() @IdField() designated_reviewer_id?: number | null;
-  @ApiPropertyOptional({ type: [ChangeLineDto], ...LINES_DOC('The lines') }) @IsOptional() @apply(changeLines()) line_items?: ChangeLineDto[];
+  @ApiPropertyOptional({ type: [ChangeLineDto], ...LINES_DOC('The lines') }) @IsOptional() @changeLines() line_items?: ChangeLineDto[];
 }
 
 export class UpdateChangeOrderDto {
   @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 255 }) @OmittableField() @NameField() title?: string;
   @ApiPropertyOptional({ ...ID_PROPERTY, nullable: true }) @IsOptional() @IdField() designated_reviewer_id?: number | null;
-  @ApiPropertyOptional({ type: [ChangeLineDto], ...LINES_DOC('Replaces the lines') }) @OmittableField() @apply(changeLines()) line_items?: ChangeLineDto[];
+  @ApiPropertyOptional({ type: [ChangeLineDto], ...LINES_DOC('Replaces the lines') }) @OmittableField() @changeLines() line_items?: ChangeLineDto[];
   @ApiPropertyOptional({
     enum: CHANGE_ORDER_STATUSES,
     description: 'A review status the transition table allows from the current one (`pending`, `approved`, `rejected` and `void` are reached by the actions submit, approve, reject and void)',
