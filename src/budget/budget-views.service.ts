@@ -7,6 +7,7 @@ import type { Actor } from '../common/http/request-helpers';
 import { ListQuery, Page, plainPage } from '../common/pagination';
 import { lockRowForEdit } from '../database/versioning';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { lockBudgetRow } from './budget-row';
 import type { BudgetColumn } from './budget-numbers';
 import type { CreateBudgetViewDto, UpdateBudgetViewDto } from './dto/budget-view.dto';
 import type { CostType } from './dto/budget.dto';
@@ -119,7 +120,8 @@ export class BudgetViewsService {
 
   async create(companyId: number, projectId: number, dto: CreateBudgetViewDto, actor: Actor): Promise<Record<string, unknown>> {
     return this.clock.transaction(companyId, async (m) => {
-      await this.lockProject(m, companyId, projectId);
+      // view writes of a project one at a time: the case-blind name check and the one default hold
+      await lockBudgetRow(m, companyId, projectId);
       await this.assertValid(m, projectId, dto.name, dto.filters, null);
       const [{ id }]: { id: number }[] = await m.query(
         `INSERT INTO budget_views (company_id, project_id, name, columns, filters, created_by_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -132,7 +134,7 @@ export class BudgetViewsService {
 
   async update(companyId: number, projectId: number, id: number, dto: UpdateBudgetViewDto, expected: number | undefined, actor: Actor): Promise<Record<string, unknown>> {
     return this.clock.transaction(companyId, async (m) => {
-      await this.lockProject(m, companyId, projectId);
+      await lockBudgetRow(m, companyId, projectId);
       const current = await this.lock(m, projectId, id, expected);
       await this.assertValid(m, projectId, dto.name, dto.filters, id);
       await m.query(`UPDATE budget_views SET name = $2, columns = $3, filters = $4, version = version + 1, updated_at = sim_now() WHERE id = $1`, [
@@ -149,7 +151,7 @@ export class BudgetViewsService {
   /** Deleting the default view leaves the project without one (the budget then shows every column). */
   async remove(companyId: number, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
     await this.clock.transaction(companyId, async (m) => {
-      await this.lockProject(m, companyId, projectId);
+      await lockBudgetRow(m, companyId, projectId);
       const current = await this.lock(m, projectId, id, expected);
       await m.query('DELETE FROM budget_views WHERE id = $1', [id]);
       await this.changes.record(m, { companyId, projectId, resource: 'Budget Views', resourceId: id, eventType: 'delete', version: current.version + 1, snapshot: mapBudgetView(current), actor });
@@ -164,16 +166,6 @@ export class BudgetViewsService {
 
   private lock(m: EntityManager, projectId: number, id: number, expected: number | undefined): Promise<BudgetViewRow> {
     return lockRowForEdit<BudgetViewRow>(m, `SELECT ${COLUMNS} FROM ${FROM} WHERE v.id = $1 AND v.project_id = $2 FOR UPDATE OF v`, [id, projectId], 'Budget view', expected);
-  }
-
-  /**
-   * The project's budget row (created on first use) under its lock: view
-   * writes of a project run one at a time, so the case-blind name check and
-   * the one default hold against concurrent writers.
-   */
-  private async lockProject(m: EntityManager, companyId: number, projectId: number): Promise<void> {
-    await m.query('INSERT INTO budgets (project_id, company_id) VALUES ($1, $2) ON CONFLICT (project_id) DO NOTHING', [projectId, companyId]);
-    await m.query('SELECT 1 FROM budgets WHERE project_id = $1 FOR UPDATE', [projectId]);
   }
 
   /** `on` makes the view the default; off clears the default only if it is this view. */

@@ -12,6 +12,7 @@ import { decide } from '../permissions/resolver';
 import { JobInspector } from '../queues/job-inspector';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { BudgetRecalc } from './budget-recalc';
+import { lockBudgetRow } from './budget-row';
 import { BudgetViewsService, filterClauses, filtersOf } from './budget-views.service';
 import { BUDGET_COLUMNS, BudgetColumn, columnSql, permittedColumns } from './budget-numbers';
 import { COST_TYPES, CreateLineItemDto, CreateModificationDto, UpdateLineItemDto } from './dto/budget.dto';
@@ -90,15 +91,8 @@ export class BudgetService {
    * it anyway, and a lock or unlock waits for the write), refused while locked.
    */
   async assertUnlocked(m: EntityManager, companyId: number, projectId: number): Promise<void> {
-    const row = await this.lockBudget(m, companyId, projectId);
+    const row = await lockBudgetRow(m, companyId, projectId);
     if (row.locked) throw lockedError(row.locked_at);
-  }
-
-  /** The project's budget row (created on first use) under its row lock. */
-  private async lockBudget(m: EntityManager, companyId: number, projectId: number): Promise<{ locked: boolean; locked_at: Date | null }> {
-    await m.query('INSERT INTO budgets (project_id, company_id) VALUES ($1, $2) ON CONFLICT (project_id) DO NOTHING', [projectId, companyId]);
-    const [row]: { locked: boolean; locked_at: Date | null }[] = await m.query('SELECT locked, locked_at FROM budgets WHERE project_id = $1 FOR UPDATE', [projectId]);
-    return row;
   }
 
   /** Line items as the API shows them, in the order of `ids`. */
@@ -206,7 +200,7 @@ export class BudgetService {
 
   async setLocked(companyId: number, projectId: number, locked: boolean, actor: Actor): Promise<Record<string, unknown>> {
     return this.clock.transaction(companyId, async (m, now) => {
-      await this.lockBudget(m, companyId, projectId);
+      await lockBudgetRow(m, companyId, projectId);
       await m.query(
         `UPDATE budgets SET locked = $2, locked_at = $3, locked_by_id = $4, version = version + 1, updated_at = sim_now() WHERE project_id = $1`,
         [projectId, locked, locked ? now : null, locked ? actor.userId : null],

@@ -3,6 +3,7 @@ import type { Level } from '../../src/permissions/permission.types';
 import { PERSONAS, PROJECT_TEMPLATES } from '../../src/sandboxes/training.fixture';
 import { multipartBody } from '../../src/uploads/multipart-body';
 import { Answer, ApiClient } from '../support/api-client';
+import { TINY_PNG } from '../support/images';
 import { PersonaKey, TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 import { CONTRACT, expected } from '../unit/permission-contract';
@@ -121,9 +122,8 @@ describe('RFI, submittal and money actions, per persona, as the matrix says', ()
     return body.id as number;
   }
 
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABgAAAAQCAIAAACDRijCAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAIElEQVR4nGMwXlVOFcQwapDxaBgZj6ajVaNZZBX5xQgAUrX+ELAtDhAAAAAASUVORK5CYII=', 'base64');
   const photoForm = (who: ApiClient) => {
-    const { body, contentType } = multipartBody([{ name: 'file', filename: `matrix-${++seq}.png`, data: png }]);
+    const { body, contentType } = multipartBody([{ name: 'file', filename: `matrix-${++seq}.png`, data: TINY_PNG }]);
     return who.request('POST', `${money}/images`, { raw: body, headers: { 'content-type': contentType } });
   };
   /** A processed photo uploaded by the project manager; `uploader` rewrites who uploaded it (a fixture, like the seeds). */

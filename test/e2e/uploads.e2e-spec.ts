@@ -7,11 +7,11 @@ import { multipartBody, PartSpec, samplePdf } from '../../src/uploads/multipart-
 import { MAX_FILES_PER_REQUEST } from '../../src/uploads/upload-receiver';
 import { ApiClient, Answer } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
+import { TINY_PNG } from '../support/images';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
-/** A real 24×16 PNG (processing decodes images). */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABgAAAAQCAIAAACDRijCAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAIElEQVR4nGMwXlVOFcQwapDxaBgZj6ajVaNZZBX5xQgAUrX+ELAtDhAAAAAASUVORK5CYII=', 'base64');
+const PNG = TINY_PNG;
 const IDLE_MS = 400;
 
 describe('Uploads and attachments: streaming receive, refusals, processing, visibility', () => {

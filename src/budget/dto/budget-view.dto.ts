@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, Min, ValidateNested, ValidationArguments } from 'class-validator';
@@ -18,19 +19,18 @@ const notColumns = (a: ValidationArguments): string => {
   const bad = (Array.isArray(a.value) ? a.value : [a.value]).filter((v) => !(BUDGET_COLUMNS as readonly unknown[]).includes(v)).map((v) => JSON.stringify(v));
   return `${bad.join(', ')} ${bad.length > 1 ? 'are not budget columns' : 'is not a budget column'} (the columns: ${BUDGET_COLUMNS.join(', ')})`;
 };
-const columnsRules = [IsArray(), ArrayMinSize(1), ArrayUnique(), IsIn(BUDGET_COLUMNS as unknown as string[], { each: true, message: notColumns })];
-const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
+const columnsRules = () => applyDecorators(IsArray(), ArrayMinSize(1), ArrayUnique(), IsIn(BUDGET_COLUMNS as unknown as string[], { each: true, message: notColumns }));
 
 export class CreateBudgetViewDto {
   @ApiProperty({ type: String, minLength: 1, maxLength: 255, example: 'Cost to date' }) @NameField() name!: string;
-  @ApiProperty(COLUMNS_DOC) @apply(columnsRules) columns!: BudgetColumn[];
+  @ApiProperty(COLUMNS_DOC) @columnsRules() columns!: BudgetColumn[];
   @ApiPropertyOptional({ type: BudgetViewFiltersDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => BudgetViewFiltersDto) filters?: BudgetViewFiltersDto;
   @ApiPropertyOptional({ type: Boolean, description: "Make it the project's default view (what the budget shows without `view_id`)" }) @IsOptional() @IsBoolean() default?: boolean;
 }
 
 export class UpdateBudgetViewDto {
   @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 255 }) @OmittableField() @NameField() name?: string;
-  @ApiPropertyOptional(COLUMNS_DOC) @OmittableField() @apply(columnsRules) columns?: BudgetColumn[];
+  @ApiPropertyOptional(COLUMNS_DOC) @OmittableField() @columnsRules() columns?: BudgetColumn[];
   @ApiPropertyOptional({ type: BudgetViewFiltersDto, description: 'Replaces the filters' }) @OmittableField() @IsObject() @ValidateNested() @Type(() => BudgetViewFiltersDto) filters?: BudgetViewFiltersDto;
   @ApiPropertyOptional({ type: Boolean, description: 'true makes it the default; false, if it is the default, leaves the project without one' }) @OmittableField() @IsBoolean() default?: boolean;
   @ApiPropertyOptional(VERSION_PROPERTY) @IsOptional() @IsInt() @Min(1) version?: number;
