@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
 import { ContractsModule } from './contracts/contracts.module';
+import { DrawingsModule } from './drawings/drawings.module';
 import { PhotosModule } from './photos/photos.module';
 import { ChangesModule } from './changes/changes.module';
 import { DiagnoseModule } from './diagnose/diagnose.module';
@@ -69,6 +70,7 @@ export class AppModule {
         BudgetModule,
         ContractsModule,
         PhotosModule,
+        DrawingsModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: SimControlGuard },

@@ -11,6 +11,7 @@ import { loadSettings, SandboxSettings } from '../sandboxes/sandbox-settings';
 import { checkType, SNIFF_BYTES } from './file-types';
 import { analyzeImage, DECODED_IMAGE_TYPES, ImageFacts } from './image-analysis';
 import { readChunks } from './upload-receiver';
+import type { UploadKind } from './file-types';
 import { Upload } from './upload.entities';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 
@@ -32,6 +33,19 @@ export function processingMs(settings: SandboxSettings, sizeBytes: number, conte
 }
 
 /**
+ * What a feature reads from its own kind of file (a drawing's PDF): `analyze`
+ * works on the whole content before the upload is marked ready (its error is
+ * the upload's `processing_error`); `keep` writes what it found in the same
+ * transaction that makes the upload ready (a retry writes it again, once).
+ */
+export interface ContentAnalyzer<Facts = unknown> {
+  analyze(content: Buffer, upload: Upload): Promise<Facts>;
+  keep(m: EntityManager, upload: Upload, facts: Facts): Promise<void>;
+  /** What the job's result says of it (pages, say). */
+  summary(facts: Facts): Record<string, unknown>;
+}
+
+/**
  * `uploads.process-attachment`: reads the stored content back, checks that it
  * is whole (size and checksum as received) and of the type it was accepted as,
  * takes the time a file of that size takes, then marks it `ready`, which is
@@ -40,6 +54,8 @@ export function processingMs(settings: SandboxSettings, sizeBytes: number, conte
  */
 @Injectable()
 export class UploadProcessing implements OnModuleInit {
+  private readonly analyzers = new Map<UploadKind, ContentAnalyzer>();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly processors: JobProcessors,
@@ -55,6 +71,12 @@ export class UploadProcessing implements OnModuleInit {
     );
   }
 
+  /** A feature's reading of its kind of upload (one per kind). */
+  registerAnalyzer<Facts>(kind: UploadKind, analyzer: ContentAnalyzer<Facts>): void {
+    if (this.analyzers.has(kind)) throw new Error(`two analyzers for ${kind} uploads`);
+    this.analyzers.set(kind, analyzer as ContentAnalyzer);
+  }
+
   async process(payload: JobOf<'uploads.process-attachment'>): Promise<Record<string, unknown>> {
     const upload = await this.db.getRepository(Upload).findOneBy({ id: payload.uploadId });
     if (!upload) return { skipped: 'the upload no longer exists' };
@@ -66,8 +88,9 @@ export class UploadProcessing implements OnModuleInit {
     const hash = createHash('sha256');
     let size = 0;
     let head: Buffer | null = null;
-    // An image is decoded whole (photos are limited in size); other files stream through.
-    const decoded = DECODED_IMAGE_TYPES.has(upload.contentType);
+    // An image is decoded whole (photos are limited in size), as is a file a feature reads; other files stream through.
+    const analyzer = this.analyzers.get(upload.kind);
+    const decoded = DECODED_IMAGE_TYPES.has(upload.contentType) || analyzer !== undefined;
     const parts: Buffer[] = [];
     for await (const chunk of readChunks(this.db, upload.id)) {
       head ??= chunk.subarray(0, SNIFF_BYTES);
@@ -81,11 +104,20 @@ export class UploadProcessing implements OnModuleInit {
     }
     const type = checkType(upload.kind, upload.fileName, head ?? Buffer.alloc(0));
     if (!type.ok) throw new UnrecoverableError(type.message);
-    const image = decoded
-      ? await analyzeImage(Buffer.concat(parts)).catch((err: Error) => {
-          throw new UnrecoverableError(`the image cannot be decoded (${err.message}); the file is damaged or incomplete: upload it again`);
-        })
-      : null;
+    const content = decoded ? Buffer.concat(parts) : null;
+    parts.length = 0;
+    const facts =
+      analyzer && content
+        ? await analyzer.analyze(content, upload).catch((err: Error) => {
+            throw new UnrecoverableError(`${err.message}; the file is damaged or incomplete: upload it again`);
+          })
+        : undefined;
+    const image =
+      content && !analyzer && DECODED_IMAGE_TYPES.has(upload.contentType)
+        ? await analyzeImage(content).catch((err: Error) => {
+            throw new UnrecoverableError(`the image cannot be decoded (${err.message}); the file is damaged or incomplete: upload it again`);
+          })
+        : null;
     const settings = await loadSettings(this.db, upload.companyId);
     await sleep(Math.max(0, processingMs(settings, size, upload.contentType) - (performance.now() - started)));
     await this.clock.transaction(upload.companyId, async (m) => {
@@ -97,9 +129,10 @@ export class UploadProcessing implements OnModuleInit {
       );
       if (!count) return;
       if (image) await this.keepImage(m, upload.id, image);
+      if (analyzer && facts !== undefined) await analyzer.keep(m, upload, facts);
       await this.changes.recordRow(m, Upload, upload.id, { companyId: upload.companyId, projectId: upload.projectId, resource: 'Uploads', eventType: 'update', actor: null });
     });
-    return { upload_id: upload.id, bytes: size, ms: Math.round(performance.now() - started), ...(image && { width: image.width, height: image.height }) };
+    return { upload_id: upload.id, bytes: size, ms: Math.round(performance.now() - started), ...(image && { width: image.width, height: image.height }), ...(analyzer && facts !== undefined && analyzer.summary(facts)) };
   }
 
   /** What the image says of itself, and its thumbnail (a retry writes the same again). */

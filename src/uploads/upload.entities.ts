@@ -4,7 +4,7 @@ import type { UploadKind } from './file-types';
 
 export type ProcessingStatus = 'queued' | 'processing' | 'ready' | 'failed';
 /** What an upload can be attached to. */
-export type AttachmentTarget = 'rfi' | 'rfi_reply' | 'submittal' | 'image';
+export type AttachmentTarget = 'rfi' | 'rfi_reply' | 'submittal' | 'image' | 'drawing_upload';
 
 /** A received file: its content lives in `upload_chunks`; a job takes it from `queued` to `ready` (or `failed`). */
 @Entity('uploads')

@@ -19,6 +19,6 @@ import { AttachmentProcessingCause, UploadCauses, UploadInterruptedCause, Upload
   imports: [TypeOrmModule.forFeature([Upload])],
   providers: [UploadReceiver, MultipartForm, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
   controllers: [UploadsController],
-  exports: [AttachmentsService, UploadReceiver, MultipartForm],
+  exports: [AttachmentsService, UploadReceiver, MultipartForm, UploadProcessing],
 })
 export class UploadsModule {}

@@ -6,6 +6,8 @@ export interface Answer<T = any> {
   headers: Record<string, string | string[] | number | undefined>;
   body: T;
   text: string;
+  /** The body's bytes as sent (a file). */
+  bytes: Buffer;
 }
 
 export interface RequestOptions {
@@ -64,7 +66,7 @@ export class ApiClient {
     } catch {
       /* not JSON */
     }
-    return { status: res.statusCode, headers: res.headers, body, text: res.body };
+    return { status: res.statusCode, headers: res.headers, body, text: res.body, bytes: res.rawPayload };
   }
 
   get<T = any>(url: string, options?: RequestOptions): Promise<Answer<T>> {
