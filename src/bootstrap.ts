@@ -10,6 +10,8 @@ import * as qs from 'qs';
 import sjson from 'secure-json-parse';
 import { AppModule } from './app.module';
 import { MAX_IMPORT_BYTES } from './budget/budget-csv';
+import { DeviceNetwork } from './devices/device-network.service';
+import { DeviceWrites } from './devices/device-writes.service';
 import { DevicesService } from './devices/devices.service';
 import { AppError } from './common/errors';
 import { AppConfig } from './config/app-config';
@@ -46,12 +48,7 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   // sandbox's settings); defaults here would be deep-merged under them and bite where a request leaves one out.
   await app.register(fastifyMultipart as never);
   installHooks(fastify, app.get(Metrics));
-  // An offline device's writes are kept on the device before any route runs (their permissions are checked when applied).
-  const devices = app.get(DevicesService);
-  fastify.addHook('preHandler', async (request, reply) => {
-    if (await devices.captureOffline(request, reply)) return reply;
-    return undefined;
-  });
+  installDeviceHooks(fastify, app);
   installDocs(app);
   await installQueueBoard(app, fastify);
   await app.init();
@@ -60,6 +57,24 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   // Committed jobs move from the outbox to BullMQ from every process that writes them.
   await app.get(OutboxRelay).start();
   return app;
+}
+
+/**
+ * A request with `X-Device-Id` comes from a device, resolved once before any
+ * route runs: an offline device keeps its writes (their permissions are
+ * checked when applied), and its simulated network shapes every answer it
+ * gets (latency, bandwidth, timeout), whatever route or hook made the answer.
+ */
+function installDeviceHooks(fastify: FastifyInstance, app: NestFastifyApplication): void {
+  const devices = app.get(DevicesService);
+  const writes = app.get(DeviceWrites);
+  const network = app.get(DeviceNetwork);
+  fastify.addHook('preHandler', async (request, reply) => {
+    if (!(await devices.resolve(request))) return undefined;
+    if (await writes.captureOffline(request, reply)) return reply;
+    return undefined;
+  });
+  fastify.addHook('onSend', (request, reply, payload) => network.shape(request, reply, payload));
 }
 
 /** Clients send `Content-Type: application/json` on bodiless requests too; that must work. */

@@ -24,7 +24,9 @@ export class DeviceView implements NestInterceptor {
     const auth = request.auth;
     const key = auth && request.url.startsWith('/rest/') ? deviceKeyOf(request) : null;
     if (!auth || key === null) return next.handle();
-    return from(this.devices.device(auth.companyId, auth.userId, key)).pipe(
+    // The device the request's preHandler resolved (DevicesService.resolve), the same one its offline capture and network saw.
+    const resolved = request.device?.device_key === key && request.device.user_id === auth.userId ? Promise.resolve(request.device) : this.devices.device(auth.companyId, auth.userId, key);
+    return from(resolved).pipe(
       mergeMap((device) => {
         void reply.header('X-Synced-At', device.synced_at.toISOString()).header('X-Device-Online', String(device.online));
         if (request.method !== 'GET') {

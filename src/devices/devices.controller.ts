@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors';
@@ -7,7 +7,9 @@ import { ArrayOf } from '../common/openapi/schema';
 import { SimControl } from '../permissions/route-access';
 import type { SimScope } from '../sandboxes/sim-access';
 import { SimScopes } from '../sandboxes/sim-scopes';
-import { Device, DeviceKey, DeviceWrite } from './devices.schemas';
+import { DeviceNetwork } from './device-network.service';
+import { DeviceWrites } from './device-writes.service';
+import { Device, DeviceKey, DeviceNetworkState, DeviceWrite, SetNetworkRequest } from './devices.schemas';
 import { DevicesService } from './devices.service';
 
 const DEVICE_PARAM = {
@@ -23,6 +25,8 @@ const DEVICES200 = (what: string) => ({ status: 200, ...DEVICES(what) });
 export class DevicesController {
   constructor(
     private readonly devices: DevicesService,
+    private readonly deviceWrites: DeviceWrites,
+    private readonly network: DeviceNetwork,
     private readonly scopes: SimScopes,
   ) {}
 
@@ -39,19 +43,19 @@ export class DevicesController {
   @Get(':device_id/writes')
   @Doc({
     summary: "List a device's offline writes",
-    description: `The writes the device made while offline, in order: queued, or applied with the status and body they answered (a 409 is kept as a conflict, not lost). A key no device has used answers an empty list. ${SCOPE}`,
+    description: `The writes the device made while offline, in order: queued, or applied with the status and body they answered (a 409 is kept as a conflict, a refusal such as a 403 or a photo over the sandbox's size limit as refused: not lost), with the files of photos taken offline. A key no device has used answers an empty list. ${SCOPE}`,
     params: DEVICE_PARAM,
     ok: { description: 'The writes, oldest first', schema: ArrayOf(DeviceWrite) },
   })
   async writes(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
-    return this.devices.writes(await this.company(req.simScope), this.key(key));
+    return this.deviceWrites.writes(await this.company(req.simScope), this.key(key));
   }
 
   @Post(':device_id/actions/go_offline')
   @HttpCode(200)
   @Doc({
     summary: 'Take a device offline',
-    description: `From now on the device's writes under \`/rest\` are kept on it (202, \`X-Queued-Offline: true\`) instead of running, and it reads what it last synced. A key no device has used answers 404. ${SCOPE}`,
+    description: `From now on the device's writes under \`/rest\` are kept on it (202, \`X-Queued-Offline: true\`) instead of running, and it reads what it last synced. Photos (multipart \`POST .../images\`) are kept with their files, up to 64 MiB each; other multipart writes answer 400. A key no device has used answers 404. ${SCOPE}`,
     params: DEVICE_PARAM,
     ok: DEVICES200('The device (one per user that used the key), now offline'),
   })
@@ -63,7 +67,7 @@ export class DevicesController {
   @HttpCode(200)
   @Doc({
     summary: 'Bring a device back online',
-    description: `Queues a \`sync.replay\` job that applies its offline writes in order through the API as its user (with the permission checks of now), and a \`sync.device\` job that syncs it; both run with the sandbox's sync delay (\`POST /_sim/settle\` waits for them). A key no device has used answers 404. ${SCOPE}`,
+    description: `Queues a \`sync.replay\` job that applies its offline writes in order through the API as its user (with the permission checks of now; a photo is uploaded then, with the sandbox's upload limits of now, and others see it once its processing job has run), and a \`sync.device\` job that syncs it; both run with the sandbox's sync delay (\`POST /_sim/settle\` waits for them). A key no device has used answers 404. ${SCOPE}`,
     params: DEVICE_PARAM,
     ok: DEVICES200('The device (one per user that used the key), online, with its sync pending'),
   })
@@ -81,6 +85,32 @@ export class DevicesController {
   })
   async sync(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
     return this.devices.requestSync(await this.company(req.simScope), this.key(key));
+  }
+
+  @Get(':device_id/network')
+  @Doc({
+    summary: "Read a device's network",
+    description: `The simulated network of each device with this key (null: normal), and the requests that timed out on it. A key no device has used answers 404. ${SCOPE}`,
+    params: DEVICE_PARAM,
+    ok: { description: 'The device (one per user that used the key) and its network', schema: ArrayOf(DeviceNetworkState) },
+  })
+  async getNetwork(@Req() req: FastifyRequest, @Param('device_id') key: string): Promise<Record<string, unknown>[]> {
+    return this.network.describe(await this.company(req.simScope), this.key(key));
+  }
+
+  @Post(':device_id/network')
+  @HttpCode(200)
+  @Doc({
+    summary: 'Put a device on a simulated network',
+    description:
+      'A profile (`jobsite_lte`, `weak_3g`; `normal` clears it) or custom `bandwidth_kbps`, `latency_ms` and `timeout_ms`. From its next request under `/rest` (with `X-Device-Id`), every answer to the device waits `latency_ms`, then its body arrives at `bandwidth_kbps`; an answer that cannot arrive whole within `timeout_ms` of the request is lost: the device waits out its timeout and gets 408 `device_timeout` (what the server did is not undone), recorded for diagnose (`weak_connection`). ' +
+      `Changing the network starts its list of timeouts afresh. An invalid body answers 422 naming each field; a key no device has used answers 404. ${SCOPE}`,
+    params: DEVICE_PARAM,
+    body: { schema: SetNetworkRequest },
+    ok: { description: 'The device (one per user that used the key) on its new network', schema: ArrayOf(DeviceNetworkState) },
+  })
+  async setNetwork(@Req() req: FastifyRequest, @Param('device_id') key: string, @Body() body: unknown): Promise<Record<string, unknown>[]> {
+    return this.network.set(await this.company(req.simScope), this.key(key), body);
   }
 
   private key(key: string): string {

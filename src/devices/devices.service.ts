@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
-import { digest, randomToken } from '../auth/secrets';
 import { TokenAuthService } from '../auth/token-auth.service';
-import { AppError, errorBody } from '../common/errors';
+import { AppError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import type { Change } from '../changes/change-log.service';
 import { JobInspector } from '../queues/job-inspector';
@@ -15,6 +13,7 @@ import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 import { JobClock } from '../queues/job-clock';
+import type { NetworkConditions } from './device-network';
 
 export interface DeviceRow {
   id: number;
@@ -25,10 +24,13 @@ export interface DeviceRow {
   synced_change_id: string;
   synced_at: Date;
   sync_pending: boolean;
+  /** Its simulated network (`POST /_sim/devices/{id}/network`); null: a normal one. */
+  network: NetworkConditions | null;
+  /** +1 each time its network is set: the timeouts of the current network are those of this generation. */
+  network_generation: number;
 }
 
 const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 /** Reads the X-Device-Id of a request; null when absent, 422 when malformed. */
 export function deviceKeyOf(request: FastifyRequest): string | null {
@@ -43,9 +45,8 @@ export function deviceKeyOf(request: FastifyRequest): string | null {
  * The device model (X-Device-Id). A device sees the project as of its last
  * sync: the answers it read are kept for it until a sync reaches it, and every
  * change reaches its online devices through a queued `sync.device` job with the
- * sandbox's sync delay. An offline device's writes are accepted (202), kept in
- * order, and applied by a `sync.replay` job when it comes back online, through
- * the normal API with its permission checks; a conflict is recorded, not lost.
+ * sandbox's sync delay. An offline device's writes are kept on it
+ * (`DeviceWrites`); its network shapes its answers (`DeviceNetwork`).
  */
 @Injectable()
 export class DevicesService {
@@ -57,7 +58,6 @@ export class DevicesService {
     private readonly config: AppConfig,
     private readonly tokens: TokenAuthService,
     private readonly jobs: Jobs,
-    private readonly adapter: HttpAdapterHost,
     private readonly inspector: JobInspector,
     private readonly queues: QueueRegistry,
     private readonly clock: SandboxClock,
@@ -81,52 +81,30 @@ export class DevicesService {
   }
 
   /**
-   * Fastify preHandler: a write from an offline device is queued on the device
-   * (202, X-Queued-Offline) without running; permissions are checked when it is
-   * applied. Answers true when it answered the request.
+   * Fastify preHandler: the device of a `/rest` request with `X-Device-Id`,
+   * once per request, for what happens before any route runs (an offline
+   * write kept on the device, its network) and for the device view after.
+   * Null without the header, with a malformed one or an invalid token: the
+   * route answers those.
    */
-  async captureOffline(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    if (!WRITES.has(request.method) || !request.url.startsWith('/rest/')) return false;
+  async resolve(request: FastifyRequest): Promise<DeviceRow | null> {
+    if (!request.url.startsWith('/rest/')) return null;
     let key: string | null;
     try {
       key = deviceKeyOf(request);
     } catch {
-      return false; // the route answers the 422
+      return null; // the route answers the 422
     }
-    if (key === null) return false;
+    if (key === null) return null;
     let auth;
     try {
       const hash = this.tokens.hashOf(request.headers.authorization);
       auth = this.tokens.cached(hash) ?? (await this.tokens.load(hash, null));
     } catch {
-      return false; // the guard answers the 401
+      return null; // the guard answers the 401
     }
-    const device = await this.device(auth.companyId, auth.userId, key);
-    if (device.online) return false;
-    if (request.isMultipart()) {
-      // The write is kept as its JSON body; a file stream cannot wait on the device.
-      void reply.status(400).send(
-        errorBody(
-          'invalid_request',
-          `Device ${key} is offline: its writes are kept as JSON until it is back online, but files are not. Send the files once the device is online (POST /_sim/devices/${key}/actions/go_online), or attach uploads sent before by upload_ids.`,
-          { device_id: key, online: false },
-          String(request.id),
-        ),
-      );
-      return true;
-    }
-    const ifMatch = request.headers['if-match'];
-    const [row]: { id: string; position: number }[] = await this.db.query(
-      `INSERT INTO device_writes (device_id, method, url, body, if_match, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-       RETURNING id, (SELECT count(*)::int FROM device_writes WHERE device_id = $1 AND status = 'queued') + 1 AS position`,
-      [device.id, request.method, request.url, request.body === undefined ? null : JSON.stringify(request.body), typeof ifMatch === 'string' ? ifMatch.slice(0, 64) : null, await this.clock.now(device.company_id)],
-    );
-    void reply
-      .status(202)
-      .header('X-Queued-Offline', 'true')
-      .header('X-Synced-At', device.synced_at.toISOString())
-      .send({ queued: true, device_id: key, write_id: Number(row.id), position: row.position, message: 'The device is offline: the write is kept on the device and applied when it comes back online.' });
-    return true;
+    request.device = await this.device(auth.companyId, auth.userId, key);
+    return request.device;
   }
 
   /**
@@ -179,55 +157,6 @@ export class DevicesService {
     return { synced_change_id: Number(row[0].synced_change_id), redundant_deliveries_removed: redundant.length };
   }
 
-  /** `sync.replay`: the device's queued writes, in order, through the API as its user. */
-  async replay(deviceId: number): Promise<Record<string, unknown>> {
-    const [device]: DeviceRow[] = await this.db.query('SELECT * FROM devices WHERE id = $1', [deviceId]);
-    if (!device) return { skipped: 'device gone' };
-    const writes: { id: string; method: string; url: string; body: unknown; if_match: string | null }[] = await this.db.query(
-      `SELECT id, method, url, body, if_match FROM device_writes WHERE device_id = $1 AND status = 'queued' ORDER BY id`,
-      [deviceId],
-    );
-    if (!writes.length) return { applied: 0 };
-    const http = this.adapter.httpAdapter?.getInstance() as FastifyInstance | undefined;
-    if (!http) throw new Error('replaying device writes needs the API (this process serves no HTTP)');
-    // A short-lived token of the device's user: the guard checks the user's permissions as they are now.
-    const token = randomToken();
-    const issued = await this.clock.now(device.company_id);
-    await this.db.query(
-      `INSERT INTO oauth_tokens (company_id, user_id, access_hash, expires_at, created_at) VALUES ($1, $2, $3, $4::timestamptz + interval '5 minutes', $4)`,
-      [device.company_id, device.user_id, digest(token), issued],
-    );
-    const results: Record<string, number> = { applied: 0, conflict: 0, refused: 0 };
-    try {
-      for (const w of writes) {
-        const headers: Record<string, string> = {
-          authorization: `Bearer ${token}`,
-          'procore-company-id': String(device.company_id),
-          'content-type': 'application/json',
-          'x-request-id': `device-${deviceId}-write-${w.id}`,
-        };
-        if (w.if_match) headers['if-match'] = w.if_match;
-        const res = await http.inject({ method: w.method as 'POST', url: w.url, headers, payload: w.body === null ? undefined : JSON.stringify(w.body) });
-        if (res.statusCode >= 500) throw new Error(`write ${w.id} answered ${res.statusCode}; retrying`);
-        const status = res.statusCode < 300 ? 'applied' : res.statusCode === 409 ? 'conflict' : 'refused';
-        let body: unknown = null;
-        try {
-          body = res.body ? JSON.parse(res.body) : null;
-        } catch {
-          body = res.body.slice(0, 1000);
-        }
-        await this.db.query(
-          `UPDATE device_writes SET status = $2, response_status = $3, response = $4, applied_at = $5 WHERE id = $1`,
-          [w.id, status, res.statusCode, JSON.stringify(body), await this.clock.now(device.company_id)],
-        );
-        results[status] += 1;
-      }
-    } finally {
-      await this.db.query('UPDATE oauth_tokens SET revoked_at = $2 WHERE access_hash = $1', [digest(token), await this.clock.now(device.company_id)]);
-    }
-    return results;
-  }
-
   /** Drops the answers kept for a device (it reads live again until the next change). */
   async forget(deviceId: number): Promise<void> {
     let cursor = '0';
@@ -273,9 +202,10 @@ export class DevicesService {
 
   async describe(companyId: number | null, key?: string): Promise<Record<string, unknown>[]> {
     // not_seen counts the company's changes since the sync (change ids are shared by every company, so their difference is not a count)
-    const rows: (DeviceRow & { not_seen: number; queued: number; conflicts: number })[] = await this.db.query(
+    const rows: (DeviceRow & { not_seen: number; queued: number; queued_photos: number; conflicts: number })[] = await this.db.query(
       `SELECT d.*, (SELECT count(*)::int FROM change_log c WHERE c.company_id = d.company_id AND c.id > d.synced_change_id) AS not_seen,
               (SELECT count(*)::int FROM device_writes w WHERE w.device_id = d.id AND w.status = 'queued') AS queued,
+              (SELECT count(*)::int FROM device_writes w JOIN device_files f ON f.write_id = w.id WHERE w.device_id = d.id AND w.status = 'queued') AS queued_photos,
               (SELECT count(*)::int FROM device_writes w WHERE w.device_id = d.id AND w.status = 'conflict') AS conflicts
          FROM devices d WHERE ($1::int IS NULL OR d.company_id = $1) AND ($2::text IS NULL OR d.device_key = $2) ORDER BY d.id`,
       [companyId, key ?? null],
@@ -289,26 +219,25 @@ export class DevicesService {
       changes_not_seen: d.not_seen,
       sync_pending: d.sync_pending,
       queued_writes: d.queued,
+      queued_photos: d.queued_photos,
       conflicts: d.conflicts,
     }));
   }
 
-  async writes(companyId: number | null, key: string): Promise<Record<string, unknown>[]> {
-    const rows = await this.db.query(
-      `SELECT w.* FROM device_writes w JOIN devices d ON d.id = w.device_id
-        WHERE d.device_key = $2 AND ($1::int IS NULL OR d.company_id = $1) ORDER BY w.id`,
-      [companyId, key],
+  /**
+   * The company's devices holding queued writes to this project (any project
+   * with null), with how many of them carry photos: what others do not see
+   * until those devices are back online.
+   */
+  async holding(companyId: number, projectId: number | null): Promise<{ device_key: string; user_id: number; online: boolean; writes: number; photos: number }[]> {
+    return this.db.query(
+      `SELECT d.device_key, d.user_id, d.online, count(DISTINCT w.id)::int AS writes, count(f.id)::int AS photos
+         FROM devices d JOIN device_writes w ON w.device_id = d.id AND w.status = 'queued'
+         LEFT JOIN device_files f ON f.write_id = w.id
+        WHERE d.company_id = $1 AND ($2::int IS NULL OR w.url ~ ('^/rest/v1\\.[01]/projects/' || $2::text || '(/|\\?|$)'))
+        GROUP BY d.id ORDER BY d.id`,
+      [companyId, projectId],
     );
-    return rows.map((w: Record<string, unknown>) => ({
-      id: Number(w.id),
-      method: w.method,
-      url: w.url,
-      status: w.status,
-      response_status: w.response_status,
-      response: w.response,
-      created_at: (w.created_at as Date).toISOString(),
-      applied_at: (w.applied_at as Date | null)?.toISOString() ?? null,
-    }));
   }
 
   private async find(companyId: number | null, key: string): Promise<DeviceRow[]> {

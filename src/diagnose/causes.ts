@@ -21,6 +21,7 @@ export const CAUSE_KEYS = [
   'upload_rejected',
   'upload_interrupted',
   'device_not_synced',
+  'weak_connection',
   'stale_cache',
   'edit_conflict',
   'permission_denied',

@@ -7,7 +7,7 @@ import { AlbumsService } from './albums.service';
 import { ImagesController } from './images.controller';
 import { ImagesService } from './images.service';
 import { PhotoPolicy } from './photos.policies';
-import { photosNotUploading } from './photos.scenarios';
+import { photosNotUploading, photosTakenOffline } from './photos.scenarios';
 import { PhotosSeed } from './photos.seed';
 
 @Injectable()
@@ -15,7 +15,7 @@ class PhotoScenarios implements OnModuleInit {
   constructor(private readonly scenarios: ScenariosService) {}
 
   onModuleInit(): void {
-    this.scenarios.register(photosNotUploading);
+    this.scenarios.register(photosNotUploading, photosTakenOffline);
   }
 }
 

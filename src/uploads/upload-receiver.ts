@@ -324,7 +324,7 @@ export class UploadReceiver {
  * arrives for `ms` (`onStall` may end the source). The clock runs only while
  * waiting for the next item, never while the caller works on one.
  */
-async function* idle<T>(source: AsyncIterable<T>, ms: number, onStall?: (error: AppError) => void): AsyncGenerator<T> {
+export async function* idle<T>(source: AsyncIterable<T>, ms: number, onStall?: (error: AppError) => void): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
   for (;;) {
     let timer: NodeJS.Timeout | undefined;

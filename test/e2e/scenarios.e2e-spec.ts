@@ -16,11 +16,11 @@ describe('the scenario catalogue', () => {
   afterAll(() => t.stop());
 
   it('lists each scenario with its key, title and causes', () => {
-    expect(catalogue.map((s) => s.number)).toEqual(expect.arrayContaining([1, 2, 3, 4, 10, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 18, 19]));
+    expect(catalogue.map((s) => s.number)).toEqual(expect.arrayContaining([1, 2, 3, 4, 10, 11, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 18, 19]));
     for (const s of catalogue) expect(s).toEqual({ key: expect.any(String), number: expect.any(Number), title: expect.any(String), causes: expect.any(Array) });
   });
 
-  const keys = ['photos_not_uploading', 'budget_change_order_pending', 'budget_recalculation_backlog', 'budget_totals_differ', 'budget_locked', 'submittal_step_incomplete', 'submittal_attachment_processing', 'private_rfi_link', 'rfi_response_not_submitted', 'rfi_filtered_out', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
+  const keys = ['photos_not_uploading', 'photos_taken_offline', 'budget_change_order_pending', 'budget_recalculation_backlog', 'budget_totals_differ', 'budget_locked', 'submittal_step_incomplete', 'submittal_attachment_processing', 'private_rfi_link', 'rfi_response_not_submitted', 'rfi_filtered_out', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
 
   it.each(keys)('%s: shows the symptom, names the cause, and is resolved by its fix', async (key) => {
     const scenario = catalogue.find((s) => s.key === key)!;

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   not_acceptable: 406,
   upload_interrupted: 408,
   settle_timeout: 408,
+  device_timeout: 408,
   edit_conflict: 409,
   idempotency_in_progress: 409,
   duplicate: 409,

@@ -1,6 +1,7 @@
 import type { AccessSubject } from '../../permissions/access-subject';
 import type { Decision } from '../../permissions/resolver';
 import type { SandboxSettings } from '../../sandboxes/sandbox-settings';
+import type { DeviceRow } from '../../devices/devices.service';
 
 /** Who is calling, established by the auth guard (layer 1). */
 export interface AuthContext {
@@ -36,6 +37,8 @@ declare module 'fastify' {
     startedAt?: bigint;
     /** What identifies a body that is not the JSON in `body` (a multipart form: its fields and its files' checksums), for Idempotency-Key. */
     bodyFingerprint?: string;
+    /** The device of a `/rest` request with `X-Device-Id` (resolved before any route runs: offline capture, its network). */
+    device?: DeviceRow;
     /** The file of a route that takes one whole (`TakesFile`), read from its multipart part `file`. */
     receivedFile?: { fileName: string | null; bytes: Buffer };
   }

@@ -31,7 +31,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Refused by a permission layer: `details` names the layer, and what is had and needed',
   404: 'The route, project or item is unknown in this company',
   406: 'The `Accept` header admits none of the types the route answers',
-  408: 'The upload stopped, or settling took longer than asked',
+  408: "The upload stopped, settling took longer than asked, or a device's simulated network could not bring the whole answer within its timeout",
   409: 'The item changed since it was read, or the same request is still running',
   413: 'The body or file is larger than allowed',
   415: 'The file type is not accepted here',
@@ -61,6 +61,7 @@ const QueuedOffline = Named(
     device_id: DEVICE_KEY,
     write_id: Type.Integer({ minimum: 1 }),
     position: Type.Integer({ minimum: 1, description: "The write's place in the device's queue" }),
+    files: Type.Integer({ minimum: 0, description: 'Files the device keeps with the write (a photo taken offline), sent with it when it is back online; 0 for a JSON write' }),
     message: Type.String(),
   }),
 );
@@ -80,8 +81,8 @@ function impliedErrors(path: string, method: Method, access: RouteAccess | undef
   if (kind && kind !== 'public' && kind !== 'sim_control') {
     // 503: a simulated overload, or Redis (rate limits, caches, idempotency) unreachable
     codes.push('unauthenticated', 'session_expired', 'account_inactive', 'system_overloaded', 'service_unavailable');
-    // a malformed X-Device-Id answers 422 on any route under /rest
-    if (rest) codes.push('rate_limited', 'validation_failed');
+    // a malformed X-Device-Id answers 422 on any route under /rest; a device on a weak network may time out (408)
+    if (rest) codes.push('rate_limited', 'validation_failed', 'device_timeout');
   }
   // the company header is missing (company_header_missing), not an id (invalid_request), or names another company
   if (kind === 'company_member' || kind === 'project_member' || kind === 'action') codes.push('company_header_missing', 'invalid_request', 'not_in_company');
@@ -300,7 +301,7 @@ export function buildDocument(app: NestFastifyApplication, serverUrl = '/'): { d
       }
       for (const h of given) params.push({ ...h, schema: { type: 'integer', minimum: 1 }, example: 7 });
       if (path.startsWith('/rest/')) {
-        params.push(param('X-Device-Id', 'header', { schema: DEVICE_KEY, description: 'Act as this device: reads as of its last sync; offline writes are queued (202)' }));
+        params.push(param('X-Device-Id', 'header', { schema: DEVICE_KEY, description: 'Act as this device: reads as of its last sync; offline writes are queued (202); its simulated network (`/_sim/devices/{id}/network`) paces the answer or times it out (408 `device_timeout`)' }));
       }
       if (method === 'post' && path.startsWith('/rest/')) {
         params.push(param('Idempotency-Key', 'header', { schema: Type.String({ maxLength: 255 }), description: 'Replays the first answer for the same key and body within 24 h' }));
