@@ -20,7 +20,7 @@ describe('the scenario catalogue', () => {
     for (const s of catalogue) expect(s).toEqual({ key: expect.any(String), number: expect.any(Number), title: expect.any(String), causes: expect.any(Array) });
   });
 
-  const keys = ['photos_not_uploading', 'photos_taken_offline', 'budget_change_order_pending', 'budget_recalculation_backlog', 'budget_totals_differ', 'budget_locked', 'submittal_step_incomplete', 'submittal_attachment_processing', 'private_rfi_link', 'rfi_response_not_submitted', 'rfi_filtered_out', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
+  const keys = ['photos_not_uploading', 'photos_taken_offline', 'drawing_notes_not_loading', 'budget_change_order_pending', 'budget_recalculation_backlog', 'budget_totals_differ', 'budget_locked', 'submittal_step_incomplete', 'submittal_attachment_processing', 'private_rfi_link', 'rfi_response_not_submitted', 'rfi_filtered_out', 'removed_from_project', 'tool_hidden', 'stale_cache', 'simultaneous_edits', 'account_locked', 'background_job_failed', 'rfi_in_draft'];
 
   it.each(keys)('%s: shows the symptom, names the cause, and is resolved by its fix', async (key) => {
     const scenario = catalogue.find((s) => s.key === key)!;
@@ -48,6 +48,16 @@ describe('the scenario catalogue', () => {
     expect(run.body.symptom.observed.attempts).toEqual({ empty: { status: 422, code: 'empty_file' }, large: { status: 413, code: 'file_too_large' } });
     const codes = run.body.findings.filter((f: { cause: string }) => f.cause === 'upload_rejected').map((f: { evidence: { code: string } }) => f.evidence.code).sort();
     expect(codes).toEqual(['empty_file', 'file_too_large']);
+  }, 60000);
+
+  it('shows why drawing notes do not load: a personal layer, and a revision still waiting for review', async () => {
+    const run = await api.post('/_sim/scenarios/drawing_notes_not_loading/run');
+    expect(run.body.symptom.observed.notes_seen_by_architect).toEqual({ 'A-301': 0, 'A-501': 'no such drawing' });
+    const byCause = (cause: string) => run.body.findings.filter((f: { cause: string }) => f.cause === cause);
+    expect(byCause('markup_layer_personal')[0]).toMatchObject({ user: { name: expect.any(String) }, evidence: { personal_markups: 1, visible_to: 'its author only', author_may_publish: true } });
+    expect(byCause('markups_not_published')[0]).toMatchObject({ evidence: { drawing_upload: { status: 'awaiting_review' }, sheet_numbers: ['A-501'], markups_on_its_sheets: 1 } });
+    const fixed = await api.post(`/_sim/scenarios/runs/${run.body.id}/actions/fix`);
+    expect(fixed.body.symptom_after.observed.notes_seen_by_architect).toEqual({ 'A-301': 1, 'A-501': 1 });
   }, 60000);
 
   it('answers 404 for an unknown scenario or run', async () => {
