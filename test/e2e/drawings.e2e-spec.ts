@@ -273,6 +273,18 @@ describe('drawings: PDFs read into sheets, reviewed, published as revisions, mar
     expectError(await sup.post(`${base}/drawing_uploads/${res.body.id}/actions/publish`, {}), 422, 'invalid_transition');
   });
 
+  it("answers 404 for another project's drawings, revisions and markups, as if they were not there", async () => {
+    const [drawing] = (await pm.get(`${base}/drawings`)).body;
+    const other = `/rest/v1.0/projects/${sb.project('second')}`;
+    expectError(await pm.get(`${other}/drawings/${drawing.id}`), 404, 'not_found');
+    expectError(await pm.get(`${other}/drawing_revisions/${drawing.current_revision.id}`), 404, 'not_found');
+    expectError(await pm.get(`${other}/drawing_revisions/${drawing.current_revision.id}/markups`), 404, 'not_found');
+    expectError(await pm.post(`${other}/drawing_revisions/${drawing.current_revision.id}/markups`, { layer: 'personal', shapes: [{ type: 'line', x1: 0, y1: 0, x2: 1, y2: 1 }] }), 404, 'not_found');
+    expectError(await pm.post(`${other}/drawing_uploads/${firstUpload}/actions/publish`, {}), 404, 'not_found');
+    const [k] = (await pm.get(`${base}/drawing_revisions/${drawing.current_revision.id}/markups`)).body;
+    expectError(await pm.delete(`${other}/drawing_revisions/${drawing.current_revision.id}/markups/${k.id}`), 404, 'not_found');
+  });
+
   it('records Drawings, Drawing Revisions and Markups changes for webhooks', async () => {
     const { rows } = await t.db.query(`SELECT DISTINCT resource FROM change_log WHERE project_id = $1 AND resource IN ('Drawings', 'Drawing Revisions', 'Markups', 'Drawing Uploads', 'Drawing Areas', 'Drawing Sets') ORDER BY 1`, [p]);
     expect(rows.map((r: { resource: string }) => r.resource)).toEqual(['Drawing Areas', 'Drawing Revisions', 'Drawing Sets', 'Drawing Uploads', 'Drawings', 'Markups']);

@@ -1,3 +1,4 @@
+import { drawingSetPdf } from '../../src/drawings/sample-drawings';
 import { ACTIONS, Action, ruleOf } from '../../src/permissions/matrix/action-matrix';
 import type { Level } from '../../src/permissions/permission.types';
 import { PERSONAS, PROJECT_TEMPLATES } from '../../src/sandboxes/training.fixture';
@@ -9,14 +10,14 @@ import { TestApp } from '../support/test-app';
 import { CONTRACT, expected } from '../unit/permission-contract';
 
 /**
- * Every RFI, submittal, budget, prime contract, commitment and change order
- * action of the matrix, performed on its real route
+ * Every RFI, submittal, budget, prime contract, commitment, change order,
+ * photo and drawing action of the matrix, performed on its real route
  * by each persona of the training sandbox, with and without the item role the
  * action's row names. The expected answer is read from the PERMISSIONS.md
  * transcription and the personas' templates, never from the code's rules.
  */
 
-const TOOLS = ['rfis', 'submittals', 'budget', 'prime_contracts', 'commitments', 'change_orders', 'photos'] as const;
+const TOOLS = ['rfis', 'submittals', 'budget', 'prime_contracts', 'commitments', 'change_orders', 'photos', 'drawings'] as const;
 
 /** The persona's level and granular keys on a tool, from the training templates of API.md. */
 function grantOf(persona: PersonaKey, tool: string): { level: Level; granular: Set<string> } {
@@ -135,6 +136,27 @@ describe('RFI, submittal and money actions, per persona, as the matrix says', ()
   }
   const album = async () => ok(await pm.post(`${money}/image_categories`, { name: `Matrix ${++seq}` }), 'album').id as number;
 
+  const drawingForm = (who: ApiClient, data: Buffer) => {
+    const { body, contentType } = multipartBody([{ name: 'file', filename: `matrix-${++seq}.pdf`, data }]);
+    return who.request('POST', `${money}/drawing_uploads`, { raw: body, headers: { 'content-type': contentType } });
+  };
+  /** A one-sheet drawing upload by the project manager, processed and waiting for review. */
+  async function drawingUpload() {
+    const id = ok(await drawingForm(pm, await drawingSetPdf([{ number: `M-${++seq}`, title: 'Matrix sheet' }])), 'drawing upload').id as number;
+    ok(await t.client().post(`/_sim/settle?project_id=${sb.project()}&timeout_ms=20000`), 'settle');
+    return id;
+  }
+  const revision = async () => ok(await pm.post(`${money}/drawing_uploads/${await drawingUpload()}/actions/publish`, {}), 'publish').sheets[0].drawing_revision_id as number;
+  const seededRevision = async () => ok(await pm.get(`${money}/drawings?per_page=1`), 'drawings')[0].current_revision.id as number;
+  const rect = [{ type: 'rectangle', x: 10, y: 10, width: 50, height: 40 }];
+  /** A published markup by the project manager on a seeded sheet; `creator` rewrites who drew it (a fixture, like the seeds). */
+  async function markup(creator?: number) {
+    const rev = await seededRevision();
+    const id = ok(await pm.post(`${money}/drawing_revisions/${rev}/markups`, { layer: 'published', shapes: rect }), 'markup').id as number;
+    if (creator) await t.db.query('UPDATE drawing_markups SET created_by_id = $2 WHERE id = $1', [id, creator]);
+    return `${money}/drawing_revisions/${rev}/markups/${id}`;
+  }
+
   /** Performs `act`, then puts the budget lock back as it was (the project manager unlocks). */
   async function thenUnlocked(act: () => Promise<Answer>): Promise<Answer> {
     const res = await act();
@@ -209,6 +231,13 @@ describe('RFI, submittal and money actions, per persona, as the matrix says', ()
       const all = ((await pm.get(`${money}/image_categories`)).body as { id: number }[]).map((a) => a.id);
       return who.post(`${money}/image_categories/actions/reorder`, { album_ids: [...all].reverse() });
     },
+    'drawings.view': async (who) => who.get(`${money}/drawing_revisions/${await seededRevision()}`),
+    'drawings.upload': async (who) => drawingForm(who, await drawingSetPdf([{ number: `U-${++seq}`, title: 'Uploaded' }])),
+    'drawings.review_upload': async (who) => who.post(`${money}/drawing_uploads/${await drawingUpload()}/actions/publish`, {}),
+    'drawings.markup_personal': async (who) => who.post(`${money}/drawing_revisions/${await seededRevision()}/markups`, { layer: 'personal', shapes: rect }),
+    'drawings.markup_publish': async (who) => who.post(`${money}/drawing_revisions/${await seededRevision()}/markups`, { layer: 'published', shapes: rect }),
+    'drawings.delete_markup': async (who, me, role) => who.delete(await markup(role ? me : undefined)),
+    'drawings.delete_revision': async (who) => who.delete(`${money}/drawing_revisions/${await revision()}`),
   };
 
   it('has a route performing every action of these tools in the matrix', () => {
