@@ -3,6 +3,7 @@ import { drawingSetPdf } from '../../src/drawings/sample-drawings';
 import { multipartBody, PartSpec, samplePdf } from '../../src/uploads/multipart-body';
 import { ApiClient, Answer } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
+import { dropMidUpload } from '../support/dropped-upload';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
@@ -262,6 +263,32 @@ describe('drawings: PDFs read into sheets, reviewed, published as revisions, mar
     const foreign = (await pm.post(`/rest/v1.0/projects/${other}/drawing_areas`, { name: 'Elsewhere' })).body.id;
     expect(fieldsOf(await upload(sup, 'a.pdf', samplePdf(4096), { drawing_area_id: String(foreign) }))).toEqual(['drawing_area_id']);
     expect(await counts()).toEqual(before);
+  });
+
+  it('takes a PDF of exactly the drawing limit, refuses one byte more, and keeps nothing of a dropped upload; diagnose names each', async () => {
+    const limit = 64 * 1024;
+    expect((await api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, { upload_limits: { drawing_bytes: limit } })).status).toBe(200);
+    try {
+      expect((await upload(pm, 'exact.pdf', samplePdf(limit))).status).toBe(201);
+      const over = await upload(pm, 'over.pdf', samplePdf(limit + 1));
+      expectError(over, 413, 'file_too_large');
+      expect(over.body.error.details).toMatchObject({ limit_bytes: limit, received_bytes_at_least: limit + 1 });
+    } finally {
+      await api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, { upload_limits: { drawing_bytes: 100 * 1024 * 1024 } });
+    }
+    const before = await counts();
+    await dropMidUpload(t.app, { url: `${base}/drawing_uploads`, token: await sb.token('superintendent'), companyId: sb.companyId, fileName: 'site set.pdf', data: samplePdf(3 * 1024 * 1024), sendBytes: 1024 * 1024 });
+    let refused: { code: string }[] = [];
+    for (let i = 0; i < 100 && !refused.length; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      refused = (await t.db.query(`SELECT code FROM upload_refusals WHERE user_id = $1 AND file_name = 'site set.pdf'`, [sb.userId('superintendent')])).rows;
+    }
+    expect(refused).toEqual([{ code: 'upload_interrupted' }]);
+    expect(await counts()).toEqual(before);
+    const d = await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('superintendent')}&symptom=not_uploading&tool=drawings`);
+    expect(d.body.findings[0]).toMatchObject({ cause: 'upload_interrupted', evidence: { file_name: 'site set.pdf', details: { kind: 'drawing' } } });
+    const byPm = await api.get(`/_sim/diagnose?project_id=${p}&user_id=${sb.userId('gc_project_manager')}&symptom=not_uploading&tool=drawings`);
+    expect(byPm.body.findings.find((f: { cause: string }) => f.cause === 'upload_rejected')).toMatchObject({ evidence: { code: 'file_too_large', file_name: 'over.pdf' } });
   });
 
   it('ends a PDF that cannot be read as failed with its reason; it cannot be published', async () => {

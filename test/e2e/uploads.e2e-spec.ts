@@ -1,5 +1,3 @@
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { QueueRegistry } from '../../src/queues/queue-registry';
 import sharp from 'sharp';
@@ -7,6 +5,7 @@ import { multipartBody, PartSpec, samplePdf } from '../../src/uploads/multipart-
 import { MAX_FILES_PER_REQUEST } from '../../src/uploads/upload-receiver';
 import { ApiClient, Answer } from '../support/api-client';
 import { expectError, fieldsOf } from '../support/assertions';
+import { dropMidUpload } from '../support/dropped-upload';
 import { TINY_PNG } from '../support/images';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
@@ -172,22 +171,8 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
   });
 
   it('keeps nothing when the client disconnects half-way through (a real socket)', async () => {
-    const address = await t.app.listen(0, '127.0.0.1');
-    const port = (t.app.getHttpServer().address() as AddressInfo).port;
-    void address;
     const before = await stored();
-    const { body, contentType } = multipartBody([{ name: 'file', filename: 'dropped.pdf', data: samplePdf(2 * 1024 * 1024) }]);
-    const token = await sb.token('owner_rep');
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write(
-          `POST ${uploadsUrl()} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nProcore-Company-Id: ${sb.companyId}\r\n` +
-            `Content-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`,
-        );
-        socket.write(body.subarray(0, 1024 * 1024 + 512), () => setTimeout(() => (socket.destroy(), resolve()), 150));
-      });
-      socket.on('error', reject);
-    });
+    await dropMidUpload(t.app, { url: uploadsUrl(), token: await sb.token('owner_rep'), companyId: sb.companyId, fileName: 'dropped.pdf', data: samplePdf(2 * 1024 * 1024), sendBytes: 1024 * 1024 + 512 });
     let refusals: { code: string }[] = [];
     for (let i = 0; i < 100 && !refusals.length; i++) {
       await new Promise((r) => setTimeout(r, 50));
