@@ -28,6 +28,13 @@ export function simBackoff(attemptsMade: number, type: string | undefined, _err:
  * registered processors. Any number of these run in any number of processes on
  * one Redis; a job that stalls (its process died) is picked up again.
  */
+/** Whether this failure ends the job: unrecoverable, or its last attempt (`made`: attempts counted so far, the running one not yet when called from the processor). */
+function isFinal(job: Job, err: Error, made = job.attemptsMade + 1): boolean {
+  return !(err instanceof DelayedError) && (err.name === 'UnrecoverableError' || made >= (job.opts.attempts ?? 1));
+}
+
+const attemptKey = (job: Job) => `${job.queueName}:${job.id}:${job.attemptsStarted}`;
+
 @Injectable()
 export class JobWorkers implements OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
@@ -61,10 +68,17 @@ export class JobWorkers implements OnApplicationShutdown {
     );
     for (const w of this.workers) {
       w.on('error', (err) => this.logger.warn(`${w.name}: ${err.message}`));
-      w.on('failed', (job, err) => void this.exhausted(job, err));
+      // Failures that never reached the processor's catch (a stalled job given up) are recorded here.
+      w.on('failed', (job, err) => {
+        if (job && this.recorded.delete(attemptKey(job))) return;
+        if (job && isFinal(job, err, job.attemptsMade)) void this.record(job, err);
+      });
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
+
+  /** Final failures already recorded by `run` (the `failed` event of the same attempt skips them). */
+  private readonly recorded = new Set<string>();
 
   private async run(job: Job, token: string | undefined): Promise<unknown> {
     const processor = this.processors.get(job.name);
@@ -76,6 +90,12 @@ export class JobWorkers implements OnApplicationShutdown {
       return await processor(job.data, job);
     } catch (err) {
       await this.scheduleRetry(job, err as Error);
+      // A last failure is recorded before BullMQ marks the job failed, so that whoever waits
+      // for the job (settle) finds the failure recorded once it is over.
+      if (isFinal(job, err as Error)) {
+        this.recorded.add(attemptKey(job));
+        await this.record(job, err as Error);
+      }
       throw err;
     }
   }
@@ -111,8 +131,7 @@ export class JobWorkers implements OnApplicationShutdown {
   }
 
   /** After the last attempt, the feature records the failure where its users look (never retried from here). */
-  private async exhausted(job: Job | undefined, err: Error): Promise<void> {
-    if (!job || (err.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1))) return;
+  private async record(job: Job, err: Error): Promise<void> {
     const handler = this.processors.exhaustedHandler(job.name);
     if (!handler) return;
     await handler(job.data, err).catch((e: Error) => this.logger.warn(`${job.name} ${job.id}: recording the failure failed: ${e.message}`));
