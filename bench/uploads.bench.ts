@@ -94,7 +94,7 @@ export async function uploadsBench(app: NestFastifyApplication, base: string, sa
   clearInterval(sampler);
   if (statuses.some((s) => s !== 201)) throw new Error(`big uploads answered ${statuses.join(', ')}`);
   return [
-    `uploads: ${rounds} × 20 MiB through POST …/uploads (streamed multipart, stored in PostgreSQL) vs Node streams writing the same bytes to a file`,
+    `uploads: ${rounds} × 20 MiB through POST …/uploads (streamed multipart, stored as files) vs Node streams writing the same bytes to a file`,
     `  API ${fmt(apiRate, 1)} MiB/s, disk ${fmt(diskRate, 1)} MiB/s: ratio ${fmt(apiRate / diskRate, 2)} (goal ≥ 0.70)`,
     `  photo processing, one worker, 12 MP JPEG (${fmt(photo.length / MiB, 1)} MiB; decode, EXIF, thumbnail): ${fmt(perSecond, 2)} photos/s`,
     `  10 clients × 200 MiB at once: ${fmt(loadMs / 1000, 1)} s; RSS ${fmt(before / MiB, 0)} MiB before, peak ${fmt(peak / MiB, 0)} MiB (goal: flat, < 300 MiB; API and clients share this process)`,

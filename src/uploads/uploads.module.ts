@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AttachmentsService } from './attachments.service';
+import { ContentStore } from './content-store';
 import { MultipartForm } from './multipart-form';
 import { UploadProcessing } from './upload-processing';
 import { UploadReceiver } from './upload-receiver';
@@ -11,14 +12,14 @@ import { AttachmentProcessingCause, UploadCauses, UploadInterruptedCause, Upload
 
 /**
  * The shared upload pipeline (DESIGN.md `uploads/`): streaming receive with its
- * refusals, storage in PostgreSQL, the processing job, and attachments, which
+ * refusals, storage in files (`ContentStore`), the processing job, and attachments, which
  * features (RFIs, submittals) use through `AttachmentsService`.
  */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Upload])],
-  providers: [UploadReceiver, MultipartForm, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
+  providers: [ContentStore, UploadReceiver, MultipartForm, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
   controllers: [UploadsController],
-  exports: [AttachmentsService, UploadReceiver, MultipartForm],
+  exports: [AttachmentsService, UploadReceiver, MultipartForm, ContentStore],
 })
 export class UploadsModule {}
