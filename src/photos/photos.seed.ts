@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { SeedContext, SeedRegistry } from '../sandboxes/seed-registry';
 import { ContentStore } from '../uploads/content-store';
@@ -65,7 +66,7 @@ export class PhotosSeed implements OnModuleInit {
         .withExif({ IFD0: { Make: 'Sitesim', Model: 'Site camera' }, IFD2: { DateTimeOriginal: exifTime(taken) }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: SITE.lat, GPSLongitudeRef: 'W', GPSLongitude: SITE.lon } })
         .toBuffer();
       const facts = await analyzeImage(content);
-      const file = await this.content.receive([content]);
+      const file = await this.content.receive(Readable.from([content]));
       const by = ctx.idOf('personas', p.by);
       const uploadId = await ctx.insertRow('uploads', 'photo_uploads', p.key, {
         company_id,

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -88,28 +88,45 @@ export class ContentStore implements OnModuleInit, OnApplicationBootstrap {
   /**
    * Streams `source` into a new temp file with backpressure, hashing it as it
    * goes; `inspect` sees each chunk first (with the bytes so far) and refuses by
-   * throwing. On any failure the temp file is gone and the error is thrown.
+   * throwing. With `idle`, a source that sends nothing for `ms` is destroyed
+   * with the error `stalled` answers (the clock runs only while waiting for the
+   * source, never while the file is backed up on its way to disk). On any
+   * failure the temp file is gone and the error is thrown.
    */
-  async receive(source: AsyncIterable<Buffer> | Iterable<Buffer>, inspect?: (chunk: Buffer, received: number) => void): Promise<TempFile> {
+  async receive(source: Readable, options: { inspect?: (chunk: Buffer, received: number) => void; idle?: { ms: number; stalled: () => Error } } = {}): Promise<TempFile> {
     const path = join(this.tmpDir, randomBytes(12).toString('hex'));
     const hash = createHash('sha256');
+    const { inspect, idle } = options;
     let size = 0;
+    const file = createWriteStream(path, { flags: 'wx', highWaterMark: IO_BYTES });
+    const through = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        watchdog?.refresh();
+        size += chunk.length;
+        try {
+          inspect?.(chunk, size);
+        } catch (err) {
+          done(err as Error);
+          return;
+        }
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    // One timer for the whole file, pushed back by each chunk (cheaper than one per chunk on a fast upload).
+    const watchdog = idle
+      ? setTimeout(function check() {
+          if (file.writableNeedDrain || through.readableLength >= through.readableHighWaterMark) watchdog!.refresh();
+          else source.destroy(idle.stalled());
+        }, idle.ms)
+      : undefined;
     try {
-      await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer> | Iterable<Buffer>) {
-          for await (const chunk of chunks) {
-            size += chunk.length;
-            inspect?.(chunk, size);
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(path, { flags: 'wx', highWaterMark: IO_BYTES }),
-      );
+      await pipeline(source, through, file);
     } catch (err) {
       await this.discard(path);
       throw err;
+    } finally {
+      clearTimeout(watchdog);
     }
     return { path, size, sha256: hash.digest('hex') };
   }

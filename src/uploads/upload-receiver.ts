@@ -240,10 +240,13 @@ export class UploadReceiver {
     const unsafe = unsafeNameReason(fileName);
     if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: fileName.slice(0, 255), reason: unsafe });
     const checks = new ContentChecks(input.kind, fileName, limit, part.mimetype);
-    const source = idle<Buffer>(part.file, this.config.uploadIdleTimeoutMs, (error) => part.file.destroy(error));
-    const file = await this.content.receive(source, (chunk, received) => {
-      seen.sizeBytes = received;
-      checks.chunk(chunk, received);
+    const ms = this.config.uploadIdleTimeoutMs;
+    const file = await this.content.receive(part.file, {
+      inspect: (chunk, received) => {
+        seen.sizeBytes = received;
+        checks.chunk(chunk, received);
+      },
+      idle: { ms, stalled: () => stalled(ms) },
     });
     try {
       return { ...file, fileName, mime: checks.end(file.size) };
@@ -292,6 +295,11 @@ export class UploadReceiver {
   }
 }
 
+/** 408 `upload_interrupted` for a client that sent nothing for `ms`. */
+function stalled(ms: number): AppError {
+  return new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send it again.`, { idle_timeout_ms: ms });
+}
+
 /**
  * The items of `source`, failing with 408 `upload_interrupted` when none
  * arrives for `ms` (`onStall` may end the source). The clock runs only while
@@ -303,7 +311,7 @@ async function* idle<T>(source: AsyncIterable<T>, ms: number, onStall?: (error: 
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send it again.`, { idle_timeout_ms: ms });
+        const error = stalled(ms);
         onStall?.(error);
         reject(error);
       }, ms);
