@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
+import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { digest, randomToken } from '../auth/secrets';
 import { TokenAuthService } from '../auth/token-auth.service';
@@ -103,8 +104,8 @@ export class DevicesService {
     }
     const device = await this.device(auth.companyId, auth.userId, key);
     if (device.online) return false;
-    if (request.isMultipart()) {
-      // The write is kept as its JSON body; a file stream cannot wait on the device.
+    if (request.isMultipart() || request.body instanceof Readable) {
+      // The write is kept as its JSON body; a file stream (a form, a segment's bytes) cannot wait on the device.
       void reply.status(400).send(
         errorBody(
           'invalid_request',

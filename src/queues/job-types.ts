@@ -17,6 +17,8 @@ export interface JobPayloads {
   'uploads.process-attachment': JobScope & { uploadId: number };
   /** Removes the files of deleted uploads (by the tombstones their deletion left; any sweep takes them all). */
   'uploads.remove-content': JobScope;
+  /** Deletes a segmented upload whose time is up, with its segments (due at its `expires_at`, sandbox time). */
+  'uploads.expire-segmented': JobScope & { segmentedUploadId: number };
   /** Rebuilds a project's budget snapshot from its rows (deduplicated: one rebuild covers every revision before it). */
   'budget.recalculate': JobScope & { projectId: number };
   /** Carries a commitment, change order, direct cost or invoice change to the budget (a new revision, then a recalculation). */
@@ -50,6 +52,7 @@ export const JOB_SPECS: { [N in JobName]: JobSpec } = {
   'sync.replay': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'uploads.process-attachment': { queue: 'uploads', attempts: 3, backoff: { baseMs: 2000, capMs: 60_000 } },
   'uploads.remove-content': { queue: 'uploads', attempts: 5, backoff: { baseMs: 1000, capMs: 60_000 } },
+  'uploads.expire-segmented': { queue: 'uploads', attempts: 5, backoff: { baseMs: 1000, capMs: 60_000 }, timer: true },
   'budget.recalculate': { queue: 'budget', attempts: 5, backoff: { baseMs: 1000, capMs: 30_000 } },
   'sync.contracts-to-budget': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sim.synthetic': { queue: 'sync', attempts: 1, backoff: { baseMs: 1000, capMs: 1000 } },

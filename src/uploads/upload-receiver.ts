@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
 import { AppConfig } from '../config/app-config';
@@ -49,14 +49,14 @@ export interface ReceivedForm {
   fields: [name: string, value: string][];
 }
 
-/** A file part as received into a temp file, checked, waiting for its row. */
-interface ReceivedFile extends TempFile {
+/** A file as received into a temp file, checked, waiting for its row. */
+export interface ReceivedFile extends TempFile {
   fileName: string;
   mime: string;
 }
 
 /** What was seen of a file before it was refused, kept with the refusal for diagnose. */
-interface Seen {
+export interface Seen {
   fileName: string | null;
   sizeBytes: number | null;
 }
@@ -161,8 +161,8 @@ export class UploadReceiver {
     }
   }
 
-  /** 429 `too_many_uploads` past the sandbox's concurrent uploads per user; answers the release. */
-  private async takeSlot(input: ReceiveInput): Promise<() => Promise<void>> {
+  /** 429 `too_many_uploads` past the sandbox's concurrent uploads per user (recorded); answers the release. */
+  async takeSlot(input: ReceiveInput): Promise<() => Promise<void>> {
     const key = `${this.config.redisPrefix}:uploads:active:${input.companyId}:${input.actor.userId}`;
     const limit = input.settings.upload_limits.concurrent_per_user;
     const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, 15 * 60_000).exec()) as [[null, number], unknown];
@@ -217,19 +217,22 @@ export class UploadReceiver {
     return this.content.placing((place) =>
       this.clock.transaction(input.companyId, async (m) => {
         const uploads: Upload[] = [];
-        for (const file of files) {
-          const [{ id }]: { id: number }[] = await m.query(
-            `INSERT INTO uploads (company_id, project_id, uploaded_by_id, kind, file_name, content_type, size_bytes, sha256, processing_status, held_until_attached)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9) RETURNING id`,
-            [input.companyId, input.projectId, input.actor.userId, input.kind, file.fileName, file.mime, file.size, file.sha256, hold],
-          );
-          if (!hold) await this.jobs.enqueue(m, 'uploads.process-attachment', { companyId: input.companyId, projectId: input.projectId, uploadId: id });
-          uploads.push(await m.findOneByOrFail(Upload, { id }));
-        }
+        for (const file of files) uploads.push(await this.insert(m, input, file, hold));
         for (const [i, file] of files.entries()) await place(file, this.content.pathOf(uploads[i].id));
         return uploads;
       }),
     );
+  }
+
+  /** The row of a received file and, unless held, its processing job, in the caller's transaction; the caller places the file. */
+  async insert(m: EntityManager, input: Omit<ReceiveInput, 'settings'>, file: ReceivedFile, hold: boolean): Promise<Upload> {
+    const [{ id }]: { id: number }[] = await m.query(
+      `INSERT INTO uploads (company_id, project_id, uploaded_by_id, kind, file_name, content_type, size_bytes, sha256, processing_status, held_until_attached)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9) RETURNING id`,
+      [input.companyId, input.projectId, input.actor.userId, input.kind, file.fileName, file.mime, file.size, file.sha256, hold],
+    );
+    if (!hold) await this.jobs.enqueue(m, 'uploads.process-attachment', { companyId: input.companyId, projectId: input.projectId, uploadId: id });
+    return m.findOneByOrFail(Upload, { id });
   }
 
   /** Streams one file part into a temp file, checking its name, type, size and pace; the caller writes its row. */
@@ -273,7 +276,8 @@ export class UploadReceiver {
     return null;
   }
 
-  private async record(input: ReceiveInput, error: AppError, seen: Seen): Promise<void> {
+  /** Keeps a refusal, with what was seen of the file, for diagnose (`upload_rejected`, `upload_interrupted`). */
+  async record(input: ReceiveInput, error: AppError, seen: Seen): Promise<void> {
     await this.db
       .query(
         `INSERT INTO upload_refusals (company_id, project_id, user_id, code, status, file_name, size_bytes, message, details, request_id)

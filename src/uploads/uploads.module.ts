@@ -6,6 +6,8 @@ import { MultipartForm } from './multipart-form';
 import { UploadProcessing } from './upload-processing';
 import { UploadReceiver } from './upload-receiver';
 import { Upload } from './upload.entities';
+import { SegmentedUploadsController } from './segmented-uploads.controller';
+import { SegmentedUploads } from './segmented-uploads.service';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
 import { AttachmentProcessingCause, UploadCauses, UploadInterruptedCause, UploadRejectedCause } from './uploads.causes';
@@ -18,8 +20,8 @@ import { AttachmentProcessingCause, UploadCauses, UploadInterruptedCause, Upload
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Upload])],
-  providers: [ContentStore, UploadReceiver, MultipartForm, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
-  controllers: [UploadsController],
+  providers: [ContentStore, SegmentedUploads, UploadReceiver, MultipartForm, UploadsService, AttachmentsService, UploadProcessing, AttachmentProcessingCause, UploadRejectedCause, UploadInterruptedCause, UploadCauses],
+  controllers: [SegmentedUploadsController, UploadsController],
   exports: [AttachmentsService, UploadReceiver, MultipartForm, ContentStore],
 })
 export class UploadsModule {}
