@@ -53,8 +53,7 @@ export class UploadFiles1733410000000 implements MigrationInterface {
       CREATE TABLE content_gone (
         id         bigserial PRIMARY KEY,
         kind       varchar(16) NOT NULL CHECK (kind IN ('upload', 'segmented')),
-        target_id  integer NOT NULL,
-        gone_at    timestamptz NOT NULL DEFAULT now()
+        target_id  integer NOT NULL
       );
 
       CREATE FUNCTION content_gone_upload() RETURNS trigger LANGUAGE plpgsql AS $$
