@@ -17,6 +17,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Uploaded files (SIM_STORAGE_DIR): a volume mounted here starts out owned by node.
+RUN mkdir -p /data/storage && chown node:node /data/storage
+ENV SIM_STORAGE_DIR=/data/storage
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { runMigrations } from '../src/database/migrate';
@@ -20,6 +23,8 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const databaseUrl = await freshDatabase(adminUrl, 'sitesim_bench');
   await runMigrations(databaseUrl);
+  // Uploaded files go to the same disk as the uploads bench's baseline writes (and are gone after the run).
+  const storageDir = await mkdtemp(join(tmpdir(), 'sitesim-bench-files-'));
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -28,6 +33,7 @@ async function main(): Promise<void> {
     SIM_REDIS_PREFIX: `bench_${Date.now().toString(36)}`,
     SIM_DB_POOL_SIZE: '20',
     PORT: '0',
+    SIM_STORAGE_DIR: storageDir,
   });
   const app = await createApp(config, { logger: ['error'] });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
   }
   await new Promise((resolve) => setTimeout(resolve, 500)); // let the last load's requests finish
   await app.close();
+  await rm(storageDir, { recursive: true, force: true });
 }
 
 main().catch((err: Error) => {

@@ -22,6 +22,7 @@ import { OutboxRelay } from './queues/outbox-relay';
 import { installQueueBoard } from './queues/queue-board';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const SEGMENT_PATH = /\/uploads\/segmented\/[^/?]+\/segments\/[^/?]+\/?(\?|$)/;
 
 function parseQuery(query: string): Record<string, unknown> {
   return qs.parse(query, { arrayLimit: 1000, parameterLimit: 2000, depth: 3, allowPrototypes: false }) as Record<string, unknown>;
@@ -97,6 +98,14 @@ function installParsers(fastify: FastifyInstance): void {
     }
     req.bodyFingerprint = createHash('sha256').update(body as Buffer).digest('hex');
     done(null, body);
+  });
+  // A segment of a segmented upload arrives as its bytes, streamed to disk by its route (the route sets its size); no other route takes them.
+  fastify.addContentTypeParser('application/octet-stream', (req, payload, done) => {
+    if (!SEGMENT_PATH.test(req.url)) {
+      done(new AppError('invalid_request', 'The request Content-Type is not supported here; send application/json.'), undefined);
+      return;
+    }
+    done(null, payload);
   });
   // Form bodies are for the OAuth endpoints (RFC 6749); the platform API speaks JSON only.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {

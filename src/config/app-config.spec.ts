@@ -19,6 +19,12 @@ describe('configuration', () => {
     expect(c.role).toBe('all');
     expect(c.openControls).toBe(false);
     expect(c.accessTokenTtlSeconds).toBe(5400);
+    expect(c.storageDir).toBe(`${process.cwd()}/.sitesim/storage`);
+  });
+
+  it('takes the storage directory as an absolute path, a relative one from the working directory', () => {
+    expect(loadConfig({ ...BASE, SIM_STORAGE_DIR: '/var/lib/sitesim' }).storageDir).toBe('/var/lib/sitesim');
+    expect(loadConfig({ ...BASE, SIM_STORAGE_DIR: 'data/files' }).storageDir).toBe(`${process.cwd()}/data/files`);
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from 'node:path';
+
 /**
  * The one place that reads the environment. Everything else receives an
  * `AppConfig` (injected) and never touches `process.env`.
@@ -24,6 +26,12 @@ export class AppConfig {
   readonly jobLockMs!: number;
   /** An upload that sends nothing for this long is cut off with 408 `upload_interrupted`. */
   readonly uploadIdleTimeoutMs!: number;
+  /**
+   * Where uploaded content lives: `<dir>/<upload id>`, files on their way in under
+   * `<dir>/tmp`, segments of segmented uploads under `<dir>/segmented/<id>`.
+   * The API and the workers must see the same directory.
+   */
+  readonly storageDir!: string;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -67,6 +75,13 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return value;
 }
 
+/** A directory, as an absolute path (a relative one is taken from the working directory). */
+function directory(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim() || fallback;
+  if (raw.includes('\0')) throw new ConfigError(name, 'must be a directory path');
+  return isAbsolute(raw) ? raw : resolve(raw);
+}
+
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -106,6 +121,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: env.SIM_PUBLIC_URL?.trim() || null,
     jobLockMs: int(env, 'SIM_JOB_LOCK_MS', 30_000, 500, 600_000),
     uploadIdleTimeoutMs: int(env, 'SIM_UPLOAD_IDLE_TIMEOUT_MS', 30_000, 100, 600_000),
+    storageDir: directory(env, 'SIM_STORAGE_DIR', '.sitesim/storage'),
     webhookAllow: (env.SIM_WEBHOOK_ALLOW ?? '127.0.0.1,localhost,::1')
       .split(',')
       .map((s) => s.trim())

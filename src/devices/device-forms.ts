@@ -7,7 +7,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { multipartStream, StreamedPartSpec } from '../uploads/multipart-body';
-import { CHUNK_BYTES, FILE_PARTS, idle, MAX_FILES_PER_REQUEST } from '../uploads/upload-receiver';
+import { FILE_PARTS, idle, MAX_FILES_PER_REQUEST } from '../uploads/upload-receiver';
+
+/** A kept file is stored on the device side in chunks of this size. */
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * The multipart routes whose forms an offline device keeps, files and all, to

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -47,7 +48,8 @@ export class DeviceWrites {
     if (!device || device.online || !WRITES.has(request.method)) return false;
     const key = device.device_key;
     const multipart = request.isMultipart();
-    if (multipart && !this.forms.keeps(request)) {
+    // A raw file stream (a segment's bytes) cannot wait on the device either.
+    if ((multipart && !this.forms.keeps(request)) || request.body instanceof Readable) {
       void reply.status(400).send(
         errorBody(
           'invalid_request',

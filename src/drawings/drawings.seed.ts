@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { SeedContext, SeedRegistry } from '../sandboxes/seed-registry';
+import { ContentStore } from '../uploads/content-store';
 import { analyzePdf, SheetFacts } from './pdf-analysis';
 import { drawingSetPdf, SampleSheet } from './sample-drawings';
 
@@ -61,7 +62,10 @@ function preparedSet(): Promise<{ pdf: Buffer; sheets: SheetFacts[] }> {
  */
 @Injectable()
 export class DrawingsSeed implements OnModuleInit {
-  constructor(private readonly registry: SeedRegistry) {}
+  constructor(
+    private readonly registry: SeedRegistry,
+    private readonly content: ContentStore,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register({ name: 'drawings', order: 45, templates: ['training'], run: (ctx) => this.seed(ctx) });
@@ -75,6 +79,7 @@ export class DrawingsSeed implements OnModuleInit {
     const pm = ctx.idOf('personas', 'gc_project_manager');
     const area = await ctx.insertRow('drawing_areas', 'drawing_areas', 'main', { company_id, project_id, name: 'Main building', created_by_id: pm });
     const set = await ctx.insertRow('drawing_sets', 'drawing_sets', 'ifc', { company_id, project_id, name: 'Issued for construction', created_by_id: pm });
+    const file = await this.content.receive(Readable.from([pdf]));
     const uploadId = await ctx.insertRow('uploads', 'drawing_files', 'ifc', {
       company_id,
       project_id,
@@ -82,12 +87,12 @@ export class DrawingsSeed implements OnModuleInit {
       kind: 'drawing',
       file_name: SET_FILE,
       content_type: 'application/pdf',
-      size_bytes: pdf.length,
-      sha256: createHash('sha256').update(pdf).digest('hex'),
+      size_bytes: file.size,
+      sha256: file.sha256,
       processing_status: 'ready',
       processed_at: ctx.now,
     });
-    await m.query('INSERT INTO upload_chunks (upload_id, seq, data) VALUES ($1, 0, $2)', [uploadId, pdf]);
+    this.content.placeWhenSeeded(ctx, file, uploadId);
     const du = await ctx.insertRow('drawing_uploads', 'drawing_uploads', 'ifc', {
       company_id,
       project_id,

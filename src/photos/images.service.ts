@@ -181,7 +181,7 @@ export class ImagesService implements OnModuleInit {
   async remove(subject: AccessSubject, projectId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
     await this.clock.transaction(subject.companyId, async (m) => {
       const current = await this.lock(m, projectId, id, expected);
-      await m.query('DELETE FROM uploads WHERE id = $1', [current.upload_id]);
+      await this.attachments.remove(m, [current.upload_id]);
       await this.changes.record(m, { companyId: subject.companyId, projectId, resource: 'Images', resourceId: id, eventType: 'delete', version: current.version + 1, snapshot: mapImage(current), actor });
     });
   }

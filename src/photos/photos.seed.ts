@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { SeedContext, SeedRegistry } from '../sandboxes/seed-registry';
+import { ContentStore } from '../uploads/content-store';
 import { analyzeImage } from '../uploads/image-analysis';
 
 interface SeededPhoto {
@@ -37,11 +38,15 @@ const exifTime = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ').rep
 /**
  * The training photos: two albums with real JPEGs generated at seed time
  * (with EXIF capture time and GPS), processed in the seeding transaction like
- * the pipeline would (facts and thumbnail), one of them private.
+ * the pipeline would (facts and thumbnail), one of them private; their files
+ * are stored as uploads' are.
  */
 @Injectable()
 export class PhotosSeed implements OnModuleInit {
-  constructor(private readonly registry: SeedRegistry) {}
+  constructor(
+    private readonly registry: SeedRegistry,
+    private readonly content: ContentStore,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register({ name: 'photos', order: 40, templates: ['training'], run: (ctx) => this.seed(ctx) });
@@ -61,6 +66,7 @@ export class PhotosSeed implements OnModuleInit {
         .withExif({ IFD0: { Make: 'Sitesim', Model: 'Site camera' }, IFD2: { DateTimeOriginal: exifTime(taken) }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: SITE.lat, GPSLongitudeRef: 'W', GPSLongitude: SITE.lon } })
         .toBuffer();
       const facts = await analyzeImage(content);
+      const file = await this.content.receive(Readable.from([content]));
       const by = ctx.idOf('personas', p.by);
       const uploadId = await ctx.insertRow('uploads', 'photo_uploads', p.key, {
         company_id,
@@ -69,8 +75,8 @@ export class PhotosSeed implements OnModuleInit {
         kind: 'photo',
         file_name: p.file,
         content_type: 'image/jpeg',
-        size_bytes: content.length,
-        sha256: createHash('sha256').update(content).digest('hex'),
+        size_bytes: file.size,
+        sha256: file.sha256,
         processing_status: 'ready',
         processed_at: ctx.now,
         image_width: facts.width,
@@ -80,7 +86,7 @@ export class PhotosSeed implements OnModuleInit {
         latitude: facts.latitude,
         longitude: facts.longitude,
       });
-      await m.query('INSERT INTO upload_chunks (upload_id, seq, data) VALUES ($1, 0, $2)', [uploadId, content]);
+      this.content.placeWhenSeeded(ctx, file, uploadId);
       await m.query(`INSERT INTO upload_renditions (upload_id, kind, content_type, width, height, content) VALUES ($1, 'thumbnail', 'image/jpeg', $2, $3, $4)`, [
         uploadId,
         facts.thumbnail.width,

@@ -15,6 +15,10 @@ export interface JobPayloads {
   'sync.replay': JobScope & { deviceId: number };
   /** Checks a received attachment (checksum, type) and makes it `ready` for everyone. */
   'uploads.process-attachment': JobScope & { uploadId: number };
+  /** Removes the files of deleted uploads (by the tombstones their deletion left; any sweep takes them all). */
+  'uploads.remove-content': JobScope;
+  /** Deletes a segmented upload whose time is up, with its segments (due at its `expires_at`, sandbox time). */
+  'uploads.expire-segmented': JobScope & { segmentedUploadId: number };
   /** Rebuilds a project's budget snapshot from its rows (deduplicated: one rebuild covers every revision before it). */
   'budget.recalculate': JobScope & { projectId: number };
   /** Carries a commitment, change order, direct cost or invoice change to the budget (a new revision, then a recalculation). */
@@ -32,6 +36,12 @@ export interface JobSpec {
   attempts: number;
   /** Exponential backoff: base × 2^(attempt−1), capped; the instant profile scales it to milliseconds. */
   backoff: { baseMs: number; capMs: number };
+  /**
+   * A timer: due at a time its feature sets (`Jobs.enqueue`'s `dueAt`, sandbox
+   * time), not after the latency profile's delay. Settle does not wait for one
+   * while it is delayed (advancing the clock runs it when its time comes).
+   */
+  timer?: true;
 }
 
 /** Retry, backoff and queue of every job, in one place. */
@@ -41,6 +51,8 @@ export const JOB_SPECS: { [N in JobName]: JobSpec } = {
   'sync.device': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sync.replay': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'uploads.process-attachment': { queue: 'uploads', attempts: 3, backoff: { baseMs: 2000, capMs: 60_000 } },
+  'uploads.remove-content': { queue: 'uploads', attempts: 5, backoff: { baseMs: 1000, capMs: 60_000 } },
+  'uploads.expire-segmented': { queue: 'uploads', attempts: 5, backoff: { baseMs: 1000, capMs: 60_000 }, timer: true },
   'budget.recalculate': { queue: 'budget', attempts: 5, backoff: { baseMs: 1000, capMs: 30_000 } },
   'sync.contracts-to-budget': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sim.synthetic': { queue: 'sync', attempts: 1, backoff: { baseMs: 1000, capMs: 1000 } },

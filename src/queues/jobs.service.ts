@@ -12,22 +12,24 @@ export const OUTBOX_CHANNEL = 'sitesim_outbox';
  */
 @Injectable()
 export class Jobs {
-  async enqueue<N extends JobName>(m: EntityManager, name: N, payload: JobOf<N>): Promise<number> {
-    const [id] = await this.enqueueMany(m, name, [payload]);
+  /** `dueAt` (sandbox time) is when a timer job (`JobSpec.timer`) runs; other jobs run after the latency profile's delay. */
+  async enqueue<N extends JobName>(m: EntityManager, name: N, payload: JobOf<N>, options: { dueAt?: Date } = {}): Promise<number> {
+    const [id] = await this.enqueueMany(m, name, [payload], options);
     return id;
   }
 
   /** Jobs of one name in one round trip (a write that makes thousands of changes queues their deliveries at once); their ids, in order. */
-  async enqueueMany<N extends JobName>(m: EntityManager, name: N, payloads: readonly JobOf<N>[]): Promise<number[]> {
+  async enqueueMany<N extends JobName>(m: EntityManager, name: N, payloads: readonly JobOf<N>[], options: { dueAt?: Date } = {}): Promise<number[]> {
     if (!payloads.length) return [];
+    if ((options.dueAt !== undefined) !== (JOB_SPECS[name].timer === true)) throw new Error(`job ${name}: a due time is ${JOB_SPECS[name].timer ? 'required (a timer)' : 'only for timers'}`);
     // The rows, and a NOTIFY that listeners receive at commit (never for a rollback; repeats in one transaction arrive once).
     const rows: { id: string }[] = await m.query(
       `WITH job AS (
-         INSERT INTO outbox (company_id, project_id, queue, name, payload)
-         SELECT (p->>'companyId')::int, (p->>'projectId')::int, $2, $3, p FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(p, n) ORDER BY n
+         INSERT INTO outbox (company_id, project_id, queue, name, payload, due_at)
+         SELECT (p->>'companyId')::int, (p->>'projectId')::int, $2, $3, p, $4 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(p, n) ORDER BY n
          RETURNING id)
        SELECT id, pg_notify('${OUTBOX_CHANNEL}', '') FROM job ORDER BY id`,
-      [JSON.stringify(payloads), JOB_SPECS[name].queue, name],
+      [JSON.stringify(payloads), JOB_SPECS[name].queue, name, options.dueAt ?? null],
     );
     return rows.map((r) => Number(r.id));
   }

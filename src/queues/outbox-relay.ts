@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
-import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { clockNow, realDelayUntil, SandboxClock } from '../sandboxes/sandbox-clock';
 import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
 import { JobName, JOB_SPECS } from './job-types';
 import { OUTBOX_CHANNEL } from './jobs.service';
@@ -21,6 +21,8 @@ interface OutboxRow {
   queue: QueueName;
   name: JobName;
   payload: Record<string, unknown>;
+  /** A timer's due time (sandbox time); null for a job due after its latency delay. */
+  due_at: Date | null;
 }
 
 /** What the relay adds to every job beside its payload. */
@@ -126,18 +128,20 @@ export class OutboxRelay implements OnApplicationShutdown {
     for (;;) {
       const moved = await this.db.transaction(async (m) => {
         const rows: OutboxRow[] = await m.query(
-          `SELECT id, company_id, project_id, queue, name, payload FROM outbox
+          `SELECT id, company_id, project_id, queue, name, payload, due_at FROM outbox
             WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         );
         if (rows.length === 0) return 0;
         const companies = [...new Set(rows.map((r) => r.company_id))];
         const settings = await this.settingsOf(m.query.bind(m), companies);
-        // Each job is due in its sandbox's time: now there plus its delay.
-        const nows = new Map(await Promise.all(companies.map(async (c) => [c, (await this.clock.now(c)).getTime()] as const)));
+        // Each job is due in its sandbox's time: now there plus its delay (a timer: at its own due time).
+        const clocks = new Map(await Promise.all(companies.map(async (c) => [c, await this.clock.state(c)] as const)));
+        const nows = new Map([...clocks].map(([c, state]) => [c, clockNow(state)] as const));
         const byQueue = new Map<QueueName, Parameters<ReturnType<QueueRegistry['get']>['addBulk']>[0]>();
         // One INCRBY per (sandbox, queue) reserves the sequence numbers of the whole batch, in outbox order.
         const streams = new Map<string, { key: string; count: number; next: number }>();
-        for (const row of rows) {
+        // Timers draw no delay: they leave the sequence of the other jobs as it was.
+        for (const row of rows.filter((r) => r.due_at === null)) {
           const key = this.sequenceKey(row.company_id, row.queue);
           const stream = streams.get(key) ?? { key, count: 0, next: 0 };
           stream.count += 1;
@@ -149,17 +153,25 @@ export class OutboxRelay implements OnApplicationShutdown {
         [...streams.values()].forEach((stream, i) => (stream.next = Number(reserved?.[i]?.[1] ?? stream.count) - stream.count + 1));
         for (const row of rows) {
           const s = settings.get(row.company_id) ?? withDefaults(null, 0);
-          const n = streams.get(this.sequenceKey(row.company_id, row.queue))!.next++;
-          const delay = sampleDelay(latencyOf(s, row.queue), s.seed, row.queue, n);
+          const now = nows.get(row.company_id)!;
+          let dueAt: number;
+          let delay: number;
+          if (row.due_at === null) {
+            delay = sampleDelay(latencyOf(s, row.queue), s.seed, row.queue, streams.get(this.sequenceKey(row.company_id, row.queue))!.next++);
+            dueAt = now + delay;
+          } else {
+            // BullMQ's timer is real time: on a frozen clock a timer comes up to be looked at again (and is held back).
+            dueAt = row.due_at.getTime();
+            delay = realDelayUntil(clocks.get(row.company_id)!, dueAt);
+          }
           const spec = JOB_SPECS[row.name];
           const backoff = backoffFor(s, spec.backoff);
-          const now = nows.get(row.company_id)!;
           const meta: JobMeta = {
             outboxId: Number(row.id),
             backoffCapMs: backoff.capMs,
             enqueuedAt: now,
-            delayMs: delay,
-            dueAt: now + delay,
+            delayMs: Math.max(0, dueAt - now),
+            dueAt,
           };
           const list = byQueue.get(row.queue) ?? [];
           list.push({

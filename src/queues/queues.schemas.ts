@@ -35,6 +35,7 @@ export const JobPayload = Named(
     deliveryId: Optional(Type.Integer({ minimum: 1, description: '`webhooks.deliver`: the delivery to send' })),
     deviceId: Optional(Type.Integer({ minimum: 1, description: '`sync.device` and `sync.replay`: the device (its internal id)' })),
     uploadId: Optional(Type.Integer({ minimum: 1, description: '`uploads.process-attachment`: the upload to check' })),
+    segmentedUploadId: Optional(Type.Integer({ minimum: 1, description: '`uploads.expire-segmented`: the segmented upload to delete at its `expires_at`' })),
     resource: Optional(Str({ description: '`sync.contracts-to-budget`: the resource whose change travels to the budget', example: 'Change Orders' })),
     resourceId: Optional(Type.Integer({ minimum: 1, description: '`sync.contracts-to-budget`: its id' })),
     workMs: Optional(Type.Integer({ minimum: 0, description: '`sim.synthetic`: how long the job takes' })),

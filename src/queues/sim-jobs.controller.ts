@@ -50,7 +50,7 @@ export class SimJobsController {
   @Doc({
     summary: 'Wait until the jobs have settled',
     description:
-      'Waits until no job of the scope (the sandbox of a sandbox token, or the project; the operator without `project_id`: every sandbox) is committed, queued, delayed or running, and answers what finished meanwhile. Longer than `timeout_ms` answers 408 `settle_timeout` with the jobs still pending in `details.pending`.',
+      'Waits until no job of the scope (the sandbox of a sandbox token, or the project; the operator without `project_id`: every sandbox) is committed, queued, delayed or running (a timer waiting for its time, such as the expiry of a segmented upload, does not count), and answers what finished meanwhile. Longer than `timeout_ms` answers 408 `settle_timeout` with the jobs still pending in `details.pending`.',
     query: {
       ...PROJECT_QUERY,
       timeout_ms: { schema: Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 }), description: 'How long to wait, in milliseconds' },

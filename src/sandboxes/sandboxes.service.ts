@@ -21,6 +21,7 @@ import { SANDBOX_TOKEN_PREFIX } from './sim-control.guard';
 import { PERSONAS } from './training.fixture';
 import { ClockService } from './clock.service';
 import { clockNow, REAL_TIME, SandboxClock } from './sandbox-clock';
+import { ContentStore } from '../uploads/content-store';
 
 /** Plaintext credentials, answered once: at creation or when rotated. */
 export interface IssuedSecrets {
@@ -45,6 +46,7 @@ export class SandboxesService {
     private readonly relay: OutboxRelay,
     private readonly clock: SandboxClock,
     private readonly clockControls: ClockService,
+    private readonly content: ContentStore,
   ) {}
 
   async create(name: string, template: SandboxTemplate, seed?: number): Promise<Record<string, unknown>> {
@@ -56,6 +58,7 @@ export class SandboxesService {
     };
     const started = performance.now();
     const sandboxSeed = seed ?? randomInt(1, 2_147_483_647);
+    let seeded: SeedContext | undefined;
     const sandboxId = await this.db.transaction(async (m) => {
       const company = await m.save(m.create(Company, { name }));
       const sandbox = await m.save(
@@ -71,9 +74,13 @@ export class SandboxesService {
           seedSecrets,
         }),
       );
-      await this.seed(m, sandbox, seedSecrets);
+      seeded = await this.seed(m, sandbox, seedSecrets);
       return sandbox.id;
+    }).catch(async (err: unknown) => {
+      await seeded?.finish(false);
+      throw err;
     });
+    await seeded!.finish(true);
     this.logger.log(`sandbox ${sandboxId} (${template}) created in ${Math.round(performance.now() - started)} ms`);
     return this.view(sandboxId, secrets);
   }
@@ -96,6 +103,7 @@ export class SandboxesService {
    */
   async reset(id: number): Promise<Record<string, unknown>> {
     const started = performance.now();
+    let seeded: SeedContext | undefined;
     await this.clockControls.reset(id, () => this.db.transaction(async (m) => {
       const sandbox = await m
         .getRepository(Sandbox)
@@ -121,8 +129,14 @@ export class SandboxesService {
         [sandbox.id, sandbox.companyId, sandbox.name, sandbox.template, sandbox.seed, sandbox.tokenHash, sandbox.personaPassword,
           JSON.stringify(sandbox.settings), JSON.stringify(sandbox.seededIds), JSON.stringify(sandbox.seedSecrets), sandbox.version + 1, sandbox.createdAt],
       );
-      await this.seed(m, sandbox, sandbox.seedSecrets);
+      seeded = await this.seed(m, sandbox, sandbox.seedSecrets);
+    }).catch(async (err: unknown) => {
+      await seeded?.finish(false);
+      throw err;
     }));
+    await seeded!.finish(true);
+    // The files of what the reset deleted (the reseeded keep theirs: same ids, new files).
+    await this.content.sweep();
     const companyId = await this.companyOf(id);
     await this.changes.publish(companyId);
     // Delays start their seeded sequence again: the same steps after a reset give the same delays.
@@ -158,6 +172,7 @@ export class SandboxesService {
     if (!sandbox) throw AppError.notFound('Sandbox');
     await this.db.getRepository(Company).delete({ id: sandbox.companyId });
     await this.changes.publish(sandbox.companyId);
+    await this.content.sweep();
   }
 
   async settings(id: number): Promise<SandboxSettings> {
@@ -194,7 +209,8 @@ export class SandboxesService {
     return row?.id ?? null;
   }
 
-  private async seed(m: EntityManager, sandbox: Sandbox, secrets: SeedSecrets): Promise<void> {
+  /** Runs the seed steps in the caller's transaction; answers the context, whose `finish` the caller runs once it ends. */
+  private async seed(m: EntityManager, sandbox: Sandbox, secrets: SeedSecrets): Promise<SeedContext> {
     const ctx = new SeedContext(m, sandbox.id, sandbox.companyId, sandbox.template, sandbox.seed, {
       personaPasswordHash: secrets.persona_password_hash ?? '',
       appSecretHashes: secrets.app_secret_hashes ?? {},
@@ -202,6 +218,7 @@ export class SandboxesService {
     await this.clock.enter(m, ctx.now);
     for (const step of this.seeds.stepsFor(sandbox.template)) await step.run(ctx);
     await m.update(Sandbox, { id: sandbox.id }, { seededIds: ctx.ids });
+    return ctx;
   }
 
   private newSecrets(template: SandboxTemplate): IssuedSecrets {

@@ -28,6 +28,25 @@ export class SeedContext {
     readonly ids: SeededIds = {},
   ) {}
 
+  private readonly committed: (() => Promise<void>)[] = [];
+  private readonly abandoned: (() => Promise<void>)[] = [];
+
+  /**
+   * `done` runs once the seeding transaction has committed, `undo` when it did
+   * not: for what lives outside the database (an upload's file moves into
+   * place only after the commit, so a failed reset keeps the files of the rows
+   * it keeps).
+   */
+  afterCommit(done: () => Promise<void>, undo?: () => Promise<void>): void {
+    this.committed.push(done);
+    if (undo) this.abandoned.push(undo);
+  }
+
+  /** Runs what was left for after the transaction, as it ended. */
+  async finish(committed: boolean): Promise<void> {
+    for (const work of committed ? this.committed : this.abandoned) await work();
+  }
+
   /** The id this record had in an earlier seeding, if any. */
   previousId(group: string, key: string): number | undefined {
     return this.previous[group]?.[key];

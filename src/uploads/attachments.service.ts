@@ -141,9 +141,21 @@ export class AttachmentsService {
     return ids.length;
   }
 
-  /** Deleting an item deletes its attachments (their content goes with them). */
+  /** Deleting an item deletes its attachments (their files go once the deletion commits). */
   async removeFor(m: EntityManager, type: AttachmentTarget, itemIds: number[]): Promise<void> {
-    if (itemIds.length) await m.query('DELETE FROM uploads WHERE attached_to_type = $1 AND attached_to_id = ANY($2::int[])', [type, itemIds]);
+    if (itemIds.length) await this.removeWhere(m, 'attached_to_type = $1 AND attached_to_id = ANY($2::int[])', [type, itemIds]);
+  }
+
+  /** Deletes uploads in the caller's transaction (their files go once it commits). */
+  async remove(m: EntityManager, uploadIds: number[]): Promise<void> {
+    if (uploadIds.length) await this.removeWhere(m, 'id = ANY($1::int[])', [uploadIds]);
+  }
+
+  /** The rows go now; their tombstones (by trigger) tell the job queued with them which files to remove after the commit. */
+  private async removeWhere(m: EntityManager, where: string, params: unknown[]): Promise<void> {
+    // A DELETE through TypeORM answers [rows, count].
+    const [[gone]]: [{ company_id: number; project_id: number }[], number] = await m.query(`DELETE FROM uploads WHERE ${where} RETURNING company_id, project_id`, params);
+    if (gone) await this.jobs.enqueue(m, 'uploads.remove-content', { companyId: gone.company_id, projectId: gone.project_id });
   }
 
   /**

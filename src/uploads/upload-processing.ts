@@ -10,7 +10,7 @@ import type { JobOf } from '../queues/job-types';
 import { loadSettings, SandboxSettings } from '../sandboxes/sandbox-settings';
 import { checkType, SNIFF_BYTES } from './file-types';
 import { analyzeImage, DECODED_IMAGE_TYPES, ImageFacts } from './image-analysis';
-import { readChunks } from './upload-receiver';
+import { ContentStore } from './content-store';
 import type { UploadKind } from './file-types';
 import { Upload } from './upload.entities';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
@@ -61,6 +61,7 @@ export class UploadProcessing implements OnModuleInit {
     private readonly processors: JobProcessors,
     private readonly changes: ChangeLog,
     private readonly clock: SandboxClock,
+    private readonly content: ContentStore,
   ) {}
 
   onModuleInit(): void {
@@ -92,7 +93,9 @@ export class UploadProcessing implements OnModuleInit {
     const analyzer = this.analyzers.get(upload.kind);
     const decoded = DECODED_IMAGE_TYPES.has(upload.contentType) || analyzer !== undefined;
     const parts: Buffer[] = [];
-    for await (const chunk of readChunks(this.db, upload.id)) {
+    const stream = await this.content.open(upload.id);
+    if (!stream) throw new UnrecoverableError('the stored content is gone (its file is not in the storage directory); upload the file again');
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       head ??= chunk.subarray(0, SNIFF_BYTES);
       hash.update(chunk);
       size += chunk.length;

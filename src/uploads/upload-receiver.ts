@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { Actor } from '../common/http/request-helpers';
@@ -11,12 +10,12 @@ import { AppConfig } from '../config/app-config';
 import { Jobs } from '../queues/jobs.service';
 import { REDIS } from '../redis/redis.module';
 import type { SandboxSettings } from '../sandboxes/sandbox-settings';
-import { checkType, SNIFF_BYTES, UploadKind, unsafeNameReason } from './file-types';
-import { Upload } from './upload.entities';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
+import { ContentChecks, limitFor, mib } from './content-checks';
+import { ContentStore, TempFile } from './content-store';
+import { UploadKind, unsafeNameReason } from './file-types';
+import { Upload } from './upload.entities';
 
-/** Content is stored in chunks of this size. */
-export const CHUNK_BYTES = 1024 * 1024;
 /** The multipart part names that carry the file (API.md: `file`, and the reference platform's own names). */
 export const FILE_PARTS = ['file', 'attachments[]', 'image[data]'] as const;
 /** Seconds a client refused for too many uploads at once is asked to wait. */
@@ -50,45 +49,26 @@ export interface ReceivedForm {
   fields: [name: string, value: string][];
 }
 
-interface StoredFile {
-  id: number;
+/** A file as received into a temp file, checked, waiting for its row. */
+export interface ReceivedFile extends TempFile {
   fileName: string;
   mime: string;
-  size: number;
-  sha256: string;
 }
 
 /** What was seen of a file before it was refused, kept with the refusal for diagnose. */
-interface Seen {
+export interface Seen {
   fileName: string | null;
   sizeBytes: number | null;
 }
 
-/** A stored file's content in order, one chunk at a time (never the whole file in memory). */
-export async function* readChunks(db: DataSource, uploadId: number): AsyncGenerator<Buffer> {
-  for (let seq = 0; ; seq++) {
-    const [row]: { data: Buffer }[] = await db.query('SELECT data FROM upload_chunks WHERE upload_id = $1 AND seq = $2', [uploadId, seq]);
-    if (!row) return;
-    yield row.data;
-  }
-}
-
-const LIMIT_OF: Record<UploadKind, keyof SandboxSettings['upload_limits']> = {
-  attachment: 'attachment_bytes',
-  photo: 'photo_bytes',
-  drawing: 'drawing_bytes',
-};
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
-}
-
 /**
- * The receiving end of the upload pipeline: streams one multipart file into
- * PostgreSQL chunk by chunk, checking as it goes (name, type by magic bytes,
- * size, idle time), inside one transaction with the processing job's outbox
- * row, so a refused or interrupted upload leaves no row, no chunk and no job.
- * Every refusal is recorded with its code for diagnose.
+ * The receiving end of the upload pipeline: streams each multipart file into a
+ * temp file (`ContentStore`), checking as it goes (name, type by magic bytes,
+ * size, idle time); then, in one short transaction, writes the rows with the
+ * processing jobs' outbox rows and moves the files to their places, so a
+ * refused or interrupted upload leaves no row, no file and no job. No
+ * transaction (nor connection) is held while the bytes arrive. Every refusal
+ * is recorded with its code for diagnose.
  */
 @Injectable()
 export class UploadReceiver {
@@ -98,6 +78,7 @@ export class UploadReceiver {
     private readonly config: AppConfig,
     private readonly jobs: Jobs,
     private readonly clock: SandboxClock,
+    private readonly content: ContentStore,
   ) {}
 
   /** `POST .../uploads`: one file, in the part `file`, queued for processing at once. */
@@ -152,9 +133,11 @@ export class UploadReceiver {
     return received;
   }
 
-  /** Deletes held uploads that no item took (the item was refused); their chunks go with them. */
+  /** Deletes held uploads that no item took (the item was refused), and then their files. */
   async discardHeld(ids: number[]): Promise<void> {
-    if (ids.length) await this.db.query('DELETE FROM uploads WHERE id = ANY($1::int[]) AND held_until_attached', [ids]);
+    if (!ids.length) return;
+    await this.db.query('DELETE FROM uploads WHERE id = ANY($1::int[]) AND held_until_attached', [ids]);
+    await this.content.sweep();
   }
 
   private async receiveParts(request: FastifyRequest, input: ReceiveInput, opts: PartsOptions): Promise<ReceivedForm> {
@@ -163,19 +146,23 @@ export class UploadReceiver {
     }
     const seen: Seen = { fileName: null, sizeBytes: null };
     const slot = await this.takeSlot(input);
+    const files: ReceivedFile[] = [];
     try {
-      return await this.clock.transaction(input.companyId, (m) => this.stream(m, request, input, seen, opts));
+      const fields = await this.readParts(request, input, seen, opts, files);
+      return { uploads: await this.store(input, files, opts.hold), fields };
     } catch (err) {
       const error = this.asRefusal(err, opts);
       if (error) await this.record(input, error, seen);
       throw error ?? err;
     } finally {
+      // What was placed has left tmp already; the rest (a refusal after some files arrived) goes.
+      await Promise.all(files.map((f) => this.content.discard(f.path)));
       await slot();
     }
   }
 
-  /** 429 `too_many_uploads` past the sandbox's concurrent uploads per user; answers the release. */
-  private async takeSlot(input: ReceiveInput): Promise<() => Promise<void>> {
+  /** 429 `too_many_uploads` past the sandbox's concurrent uploads per user (recorded); answers the release. */
+  async takeSlot(input: ReceiveInput): Promise<() => Promise<void>> {
     const key = `${this.config.redisPrefix}:uploads:active:${input.companyId}:${input.actor.userId}`;
     const limit = input.settings.upload_limits.concurrent_per_user;
     const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, 15 * 60_000).exec()) as [[null, number], unknown];
@@ -196,9 +183,10 @@ export class UploadReceiver {
     return release;
   }
 
-  private async stream(m: EntityManager, request: FastifyRequest, input: ReceiveInput, seen: Seen, opts: PartsOptions): Promise<ReceivedForm> {
-    const limit = input.settings.upload_limits[LIMIT_OF[input.kind]];
-    const form: ReceivedForm = { uploads: [], fields: [] };
+  /** Reads the parts in order: text parts into the answer, files into `files` (temp files, checked). */
+  private async readParts(request: FastifyRequest, input: ReceiveInput, seen: Seen, opts: PartsOptions, files: ReceivedFile[]): Promise<[string, string][]> {
+    const limit = limitFor(input.settings, input.kind);
+    const fields: [string, string][] = [];
     // preservePath: a name with a path is refused, not silently cut down to its last segment.
     const parts = request.parts({
       preservePath: true,
@@ -209,75 +197,66 @@ export class UploadReceiver {
       if (part.type === 'field') {
         if (!opts.fields) throw AppError.field(part.fieldname, `is not a field of an upload; send only the file, in the part \`file\``);
         if (part.valueTruncated) throw AppError.field(part.fieldname, `is longer than the ${MAX_FIELD_BYTES / 1024} KiB a text part may hold`);
-        form.fields.push([part.fieldname, String(part.value)]);
+        fields.push([part.fieldname, String(part.value)]);
         continue;
       }
       if (!(FILE_PARTS as readonly string[]).includes(part.fieldname)) {
         throw AppError.field(part.fieldname, `is not a file part; send files in the part \`file\` (or \`attachments[]\`)`);
       }
-      const file = await this.storeFile(m, part, input, seen, limit);
-      await m.query(
-        `INSERT INTO uploads (id, company_id, project_id, uploaded_by_id, kind, file_name, content_type, size_bytes, sha256, processing_status, held_until_attached)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10)`,
-        [file.id, input.companyId, input.projectId, input.actor.userId, input.kind, file.fileName, file.mime, file.size, file.sha256, opts.hold],
-      );
-      if (!opts.hold) await this.jobs.enqueue(m, 'uploads.process-attachment', { companyId: input.companyId, projectId: input.projectId, uploadId: file.id });
-      form.uploads.push(await m.findOneByOrFail(Upload, { id: file.id }));
+      files.push(await this.receiveFile(part, input, seen, limit));
     }
-    return form;
+    return fields;
   }
 
-  /** Streams one file part into chunks, checking its name, type, size and pace; the caller writes its row. */
-  private async storeFile(m: EntityManager, part: MultipartFile, input: ReceiveInput, seen: Seen, limit: number): Promise<StoredFile> {
+  /**
+   * The rows of the received files with their jobs (unless held), in one
+   * transaction at the sandbox's time, each file moved to its place in it.
+   */
+  private async store(input: ReceiveInput, files: ReceivedFile[], hold: boolean): Promise<Upload[]> {
+    if (!files.length) return [];
+    return this.content.placing((place) =>
+      this.clock.transaction(input.companyId, async (m) => {
+        const uploads: Upload[] = [];
+        for (const file of files) uploads.push(await this.insert(m, input, file, hold));
+        for (const [i, file] of files.entries()) await place(file, this.content.pathOf(uploads[i].id));
+        return uploads;
+      }),
+    );
+  }
+
+  /** The row of a received file and, unless held, its processing job, in the caller's transaction; the caller places the file. */
+  async insert(m: EntityManager, input: Omit<ReceiveInput, 'settings'>, file: ReceivedFile, hold: boolean): Promise<Upload> {
+    const [{ id }]: { id: number }[] = await m.query(
+      `INSERT INTO uploads (company_id, project_id, uploaded_by_id, kind, file_name, content_type, size_bytes, sha256, processing_status, held_until_attached)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9) RETURNING id`,
+      [input.companyId, input.projectId, input.actor.userId, input.kind, file.fileName, file.mime, file.size, file.sha256, hold],
+    );
+    if (!hold) await this.jobs.enqueue(m, 'uploads.process-attachment', { companyId: input.companyId, projectId: input.projectId, uploadId: id });
+    return m.findOneByOrFail(Upload, { id });
+  }
+
+  /** Streams one file part into a temp file, checking its name, type, size and pace; the caller writes its row. */
+  private async receiveFile(part: MultipartFile, input: ReceiveInput, seen: Seen, limit: number): Promise<ReceivedFile> {
     const fileName = part.filename ?? '';
     seen.fileName = fileName.slice(0, 255);
     seen.sizeBytes = null;
     const unsafe = unsafeNameReason(fileName);
     if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: fileName.slice(0, 255), reason: unsafe });
-    const [{ id }]: { id: number }[] = await m.query(`SELECT nextval('uploads_id_seq')::int AS id`);
-    const hash = createHash('sha256');
-    let size = 0;
-    let seq = 0;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let mime: string | null = null;
-    // Writes whole chunks of CHUNK_BYTES as they fill up; `last` writes the rest.
-    const flush = async (last: boolean): Promise<void> => {
-      let data = Buffer.concat(pending, pendingBytes);
-      while (data.length >= CHUNK_BYTES || (last && data.length > 0)) {
-        const piece = data.subarray(0, CHUNK_BYTES);
-        await m.query('INSERT INTO upload_chunks (upload_id, seq, data) VALUES ($1, $2, $3)', [id, seq++, piece]);
-        data = data.subarray(piece.length);
-      }
-      pending = data.length ? [data] : [];
-      pendingBytes = data.length;
-    };
-    const sniff = (): void => {
-      if (mime !== null) return;
-      const verdict = checkType(input.kind, fileName, Buffer.concat(pending).subarray(0, SNIFF_BYTES));
-      if (!verdict.ok) throw new AppError('unsupported_file_type', verdict.message, { file_name: fileName, detected: verdict.detected, declared: part.mimetype });
-      mime = verdict.mime;
-    };
-    for await (const chunk of idle<Buffer>(part.file, this.config.uploadIdleTimeoutMs, (error) => part.file.destroy(error))) {
-      size += chunk.length;
-      seen.sizeBytes = size;
-      if (size > limit) {
-        throw new AppError('file_too_large', `The file is larger than the ${mib(limit)} this sandbox accepts for ${input.kind}s.`, {
-          file_name: fileName,
-          limit_bytes: limit,
-          received_bytes_at_least: size,
-        });
-      }
-      hash.update(chunk);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= SNIFF_BYTES) sniff();
-      if (pendingBytes >= CHUNK_BYTES) await flush(false);
+    const checks = new ContentChecks(input.kind, fileName, limit, part.mimetype);
+    const ms = this.config.uploadIdleTimeoutMs;
+    const file = await this.content.receive(part.file, {
+      inspect: (chunk, received) => {
+        seen.sizeBytes = received;
+        checks.chunk(chunk, received);
+      },
+      idle: { ms, stalled: () => stalled(ms) },
+    });
+    try {
+      return { ...file, fileName, mime: checks.end(file.size) };
+    } catch (err) {
+      await this.content.discard(file.path);
+      throw err;
     }
-    if (size === 0) throw new AppError('empty_file', 'The file is empty (0 bytes); nothing was stored.', { file_name: fileName });
-    sniff();
-    await flush(true);
-    return { id, fileName, mime: mime!, size, sha256: hash.digest('hex') };
   }
 
   /** The refusal an error stands for: ours as they are, the multipart library's limits in our codes, a broken stream as an interruption. */
@@ -297,7 +276,8 @@ export class UploadReceiver {
     return null;
   }
 
-  private async record(input: ReceiveInput, error: AppError, seen: Seen): Promise<void> {
+  /** Keeps a refusal, with what was seen of the file, for diagnose (`upload_rejected`, `upload_interrupted`). */
+  async record(input: ReceiveInput, error: AppError, seen: Seen): Promise<void> {
     await this.db
       .query(
         `INSERT INTO upload_refusals (company_id, project_id, user_id, code, status, file_name, size_bytes, message, details, request_id)
@@ -319,6 +299,11 @@ export class UploadReceiver {
   }
 }
 
+/** 408 `upload_interrupted` for a client that sent nothing for `ms`. */
+function stalled(ms: number): AppError {
+  return new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send it again.`, { idle_timeout_ms: ms });
+}
+
 /**
  * The items of `source`, failing with 408 `upload_interrupted` when none
  * arrives for `ms` (`onStall` may end the source). The clock runs only while
@@ -330,7 +315,7 @@ export async function* idle<T>(source: AsyncIterable<T>, ms: number, onStall?: (
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send it again.`, { idle_timeout_ms: ms });
+        const error = stalled(ms);
         onStall?.(error);
         reject(error);
       }, ms);

@@ -6,7 +6,7 @@ export type ProcessingStatus = 'queued' | 'processing' | 'ready' | 'failed';
 /** What an upload can be attached to. */
 export type AttachmentTarget = 'rfi' | 'rfi_reply' | 'submittal' | 'image' | 'drawing_upload';
 
-/** A received file: its content lives in `upload_chunks`; a job takes it from `queued` to `ready` (or `failed`). */
+/** A received file: its content lives in a file of the content store; a job takes it from `queued` to `ready` (or `failed`). */
 @Entity('uploads')
 export class Upload extends VersionedEntity {
   @Column({ type: 'integer' }) companyId!: number;

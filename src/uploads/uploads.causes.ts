@@ -121,6 +121,13 @@ function fixFor(r: RefusalRow, sandboxSettings: string): string[] {
         `Upload at most ${String(d.limit ?? '')} files at once: wait for the ones in progress, and retry after the Retry-After seconds (${String(d.retry_after_seconds ?? '')}).`,
         `Or raise upload_limits.concurrent_per_user: PATCH ${sandboxSettings}.`,
       ];
+    case 'checksum_mismatch':
+      return [
+        `${r.message}`,
+        'A segment whose bytes differ from the X-Segment-Sha256 sent with it was damaged on the way (or the checksum was computed on other bytes): compute the SHA-256 of exactly the bytes sent, and send the segment again.',
+      ];
+    case 'segments_missing':
+      return [`Send the missing segments (${JSON.stringify(d.missing ?? [])}) with PUT .../uploads/segmented/{id}/segments/{n}, then complete again; GET .../uploads/segmented/{id} lists what is missing.`];
     case 'upload_interrupted':
       return [
         'The connection dropped or stalled before the whole file arrived; nothing was kept, so there is nothing to clean up. Upload it again on a steadier connection.',

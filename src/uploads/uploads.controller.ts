@@ -65,7 +65,7 @@ export class UploadsController {
     errors: ['permission_denied', 'tool_inactive'],
   })
   async content(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('upload_id', IdPipe) id: number): Promise<void> {
-    const file = await this.uploads.content(req.access!.subject, projectOf(req), id);
+    const file = await this.uploads.download(req.access!.subject, projectOf(req), id);
     await reply
       .header('Content-Type', file.contentType)
       .header('Content-Length', String(file.sizeBytes))

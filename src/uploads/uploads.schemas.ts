@@ -60,3 +60,32 @@ export const ITEM_FILE_PARTS = Obj({
   'attachments[]': Optional(ArrayOf(Binary, { maxItems: MAX_FILES_PER_REQUEST, description: 'The reference platform’s name for the file part' })),
   'image[data]': Optional(ArrayOf(Binary, { maxItems: MAX_FILES_PER_REQUEST, description: 'The reference platform’s name for an image part' })),
 });
+
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+
+/** A segmented upload: a large file on its way in, segment by segment, until `complete` makes it an upload. */
+export const SegmentedUpload = Named(
+  'SegmentedUpload',
+  Obj({
+    id: Id,
+    status: Enum(['open', 'completed'], { description: '`open` while segments arrive; `completed` once `complete` made the upload (`upload_id`)' }),
+    file_name: Str({ example: 'Level 2 scan.pdf' }),
+    kind: Enum(['attachment', 'photo', 'drawing']),
+    size_bytes: Int({ minimum: 1, description: "The whole file's size", example: 734003200 }),
+    segment_bytes: Int({ minimum: 1, description: 'The size of every segment but the last', example: 8388608 }),
+    segment_count: Int({ minimum: 1, example: 88 }),
+    last_segment_bytes: Int({ minimum: 1, description: 'The size of the last segment (the rest)', example: 4194304 }),
+    sha256: Nullable({ ...Sha256, description: 'The whole file’s SHA-256, when it was given at the start' }),
+    segments_received: ArrayOf(Int({ minimum: 1 }), { description: 'The numbers of the segments stored, ascending' }),
+    segments_missing: ArrayOf(Int({ minimum: 1 }), { description: 'The numbers of the segments still to send, ascending' }),
+    upload_id: Nullable({ ...Id, description: 'The upload `complete` made (`GET .../uploads/{id}`); null while open' }),
+    expires_at: { ...DateTime, description: 'When it is deleted with its segments, on the sandbox clock (24 h after it was opened); calls after that answer 410, then 404' },
+    created_at: DateTime,
+  }),
+);
+
+/** The body of `PUT .../segments/{n}`: the segment's bytes. */
+export const SegmentBytes = Type.String({ format: 'binary', description: 'The bytes of the segment, exactly its size (`segment_bytes`, or `last_segment_bytes` for the last)' });
+
+/** What adding segments and completing can refuse beyond the body's validation. */
+export const SEGMENT_ERRORS: ErrorCode[] = ['checksum_mismatch', 'upload_expired', 'invalid_transition', 'upload_interrupted', 'too_many_uploads'];

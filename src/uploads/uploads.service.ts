@@ -8,7 +8,8 @@ import type { Actor } from '../common/http/request-helpers';
 import { loadUserRefs } from '../directory/directory.mappers';
 import type { AccessSubject } from '../permissions/access-subject';
 import { AttachmentsService, uploadView } from './attachments.service';
-import { readChunks, UploadReceiver } from './upload-receiver';
+import { ContentStore } from './content-store';
+import { UploadReceiver } from './upload-receiver';
 import { Upload } from './upload.entities';
 
 /** `POST/GET .../uploads`: receive a file for later attachment, read its state, download it. */
@@ -18,6 +19,7 @@ export class UploadsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly receiver: UploadReceiver,
     private readonly attachments: AttachmentsService,
+    private readonly content: ContentStore,
   ) {}
 
   async create(request: FastifyRequest, projectId: number, actor: Actor): Promise<Record<string, unknown>> {
@@ -30,10 +32,12 @@ export class UploadsService {
     return this.view(await this.attachments.visible(subject, projectId, id));
   }
 
-  /** The stored content, chunk by chunk (never the whole file in memory). */
-  async content(subject: AccessSubject, projectId: number, id: number): Promise<Upload & { stream: Readable }> {
+  /** The stored content, streamed from its file (never the whole file in memory). */
+  async download(subject: AccessSubject, projectId: number, id: number): Promise<Upload & { stream: Readable }> {
     const upload = await this.attachments.visible(subject, projectId, id);
-    return Object.assign(upload, { stream: Readable.from(readChunks(this.db, id)) });
+    const stream = await this.content.open(id);
+    if (!stream) throw new AppError('not_found', `The content of upload ${id} is no longer stored; upload the file again.`, { upload_id: id });
+    return Object.assign(upload, { stream });
   }
 
   /** The thumbnail processing rendered for an image the subject may see (404 for anything else). */

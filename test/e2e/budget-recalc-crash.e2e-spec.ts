@@ -32,7 +32,7 @@ describe('a worker killed mid-recalculation', () => {
     // Locks of 1.5 s: a dead worker's job is found stalled within about 2 s (stalledInterval is half the lock).
     t = await TestApp.start({ workers: false, env: { SIM_JOB_LOCK_MS: '1500' } });
     api = t.client();
-    env = { DATABASE_URL: t.config.databaseUrl, REDIS_URL: t.config.redisUrl, SIM_REDIS_PREFIX: t.config.redisPrefix, SIM_JOB_LOCK_MS: '1500' };
+    env = t.processEnv({ SIM_JOB_LOCK_MS: '1500' });
   });
   afterAll(async () => {
     await worker?.kill('SIGTERM');

@@ -24,7 +24,7 @@ describe('budget recalculation on worker processes', () => {
   beforeAll(async () => {
     t = await TestApp.start({ workers: false, env: { SIM_JOB_LOCK_MS: '1500', SIM_DB_POOL_SIZE: '20' } });
     api = t.client();
-    env = { DATABASE_URL: t.config.databaseUrl, REDIS_URL: t.config.redisUrl, SIM_REDIS_PREFIX: t.config.redisPrefix, SIM_JOB_LOCK_MS: '1500' };
+    env = t.processEnv({ SIM_JOB_LOCK_MS: '1500' });
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill('SIGTERM').catch(() => undefined)));

@@ -21,7 +21,7 @@ describe('photo processing when its worker is killed', () => {
   });
 
   it('processes the photo once, on the next worker, after the first dies mid-processing', async () => {
-    const env = { DATABASE_URL: t.config.databaseUrl, REDIS_URL: t.config.redisUrl, SIM_REDIS_PREFIX: t.config.redisPrefix, SIM_JOB_LOCK_MS: '1500' };
+    const env = t.processEnv({ SIM_JOB_LOCK_MS: '1500' });
     workers = [await WorkerProcess.start(env)];
     const sb = await TrainingSandbox.create(api, 'photo-kill');
     await sb.relaxLimits();

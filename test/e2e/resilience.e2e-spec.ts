@@ -89,7 +89,7 @@ describe('when a worker process is killed mid-job', () => {
   });
 
   it('hands the stalled job to another worker, and its effect applies once', async () => {
-    const env = { DATABASE_URL: t.config.databaseUrl, REDIS_URL: t.config.redisUrl, SIM_REDIS_PREFIX: t.config.redisPrefix, SIM_JOB_LOCK_MS: '1500' };
+    const env = t.processEnv({ SIM_JOB_LOCK_MS: '1500' });
     first = await WorkerProcess.start(env);
     const sb = await TrainingSandbox.create(api, 'sigkill');
     await sb.relaxLimits();

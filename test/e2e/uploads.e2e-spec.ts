@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { QueueRegistry } from '../../src/queues/queue-registry';
 import sharp from 'sharp';
@@ -8,6 +11,7 @@ import { expectError, fieldsOf } from '../support/assertions';
 import { dropMidUpload } from '../support/dropped-upload';
 import { TINY_PNG } from '../support/images';
 import { TrainingSandbox } from '../support/sandbox';
+import { files, hasFile } from '../support/storage';
 import { TestApp } from '../support/test-app';
 
 const PNG = TINY_PNG;
@@ -29,8 +33,8 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
   };
   const settle = async () => expect((await api.post(`/_sim/settle?project_id=${p1}&timeout_ms=30000`, undefined, { token: sb.info.sandbox_token })).status).toBe(200);
   const stored = async () => {
-    const { rows } = await t.db.query('SELECT (SELECT count(*) FROM uploads)::int AS uploads, (SELECT count(*) FROM upload_chunks)::int AS chunks, (SELECT count(*) FROM outbox WHERE name = $1)::int AS jobs', ['uploads.process-attachment']);
-    return rows[0] as { uploads: number; chunks: number; jobs: number };
+    const { rows } = await t.db.query('SELECT (SELECT count(*) FROM uploads)::int AS uploads, (SELECT count(*) FROM outbox WHERE name = $1)::int AS jobs', ['uploads.process-attachment']);
+    return { ...(rows[0] as { uploads: number; jobs: number }), ...(await files(t)) };
   };
   const settings = (patch: Record<string, unknown>) => api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, patch);
 
@@ -100,8 +104,9 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
     await settle();
     const ready = await pm.get(`${uploadsUrl()}/${res.body.id}`);
     expect(ready.body).toMatchObject({ processing_status: 'ready', processing_error: null, checksum_sha256: expect.stringMatching(/^[0-9a-f]{64}$/), url: `/rest/v1.0/projects/${p1}/uploads/${res.body.id}/content` });
-    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM upload_chunks WHERE upload_id = $1', [res.body.id]);
-    expect(rows[0].n).toBe(4); // 1 MiB chunks
+    // The content is a file named by the upload's id, nothing of it left in tmp.
+    expect((await stat(join(t.config.storageDir, String(res.body.id)))).size).toBe(pdf.length);
+    expect((await t.db.query('SELECT count(*)::int AS n FROM upload_chunks')).rows[0].n).toBe(0);
     const content = await t.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: ready.body.url, headers: { authorization: `Bearer ${await sb.token('gc_project_manager')}`, 'procore-company-id': String(sb.companyId) } });
     expect(content.statusCode).toBe(200);
     expect(content.headers['content-type']).toBe('application/pdf');
@@ -229,10 +234,13 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
     const replies = await pm.get(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}/replies`);
     expect(replies.body[0].attachments).toEqual([expect.objectContaining({ id: replyFile.body.id })]);
 
-    // Deleting the RFI deletes its files and theirs.
+    // Deleting the RFI deletes its files and theirs: the rows at once, the files by the job queued with the deletion.
+    expect(await hasFile(t, file.body.id)).toBe(true);
     expect((await pm.delete(`/rest/v1.0/projects/${p1}/rfis/${rfi.body.id}`)).status).toBe(204);
     const left = await t.db.query('SELECT count(*)::int AS n FROM uploads WHERE id = ANY($1)', [[file.body.id, replyFile.body.id]]);
     expect(left.rows[0].n).toBe(0);
+    await settle();
+    expect([await hasFile(t, file.body.id), await hasFile(t, replyFile.body.id)]).toEqual([false, false]);
   });
 
   it('refuses upload_ids that are unknown, someone else’s or already attached, naming the field, and attaches nothing', async () => {
@@ -320,7 +328,7 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
       expect(seen.body.attachments.map((a: { processing_status: string }) => a.processing_status)).toEqual(['ready', 'ready']);
     });
 
-    it('keeps no file, chunk or job when the item is refused: invalid fields, a wrong file, a stale version, no permission', async () => {
+    it('keeps no file, row or job when the item is refused: invalid fields, a wrong file, a stale version, no permission', async () => {
       const before = await stored();
       const rfis = await rfiCount();
       const file = { name: 'file', filename: 'detail.pdf', data: samplePdf() };
@@ -467,5 +475,33 @@ describe('Uploads and attachments: streaming receive, refusals, processing, visi
     const { body, contentType } = multipartBody([{ name: 'file', filename: 'x.pdf', data: samplePdf() }]);
     const res = await sub.request('POST', `/rest/v1.0/projects/${sb.project('second')}/uploads`, { raw: body, headers: { 'content-type': contentType } });
     expectError(res, 403, 'not_project_member');
+  });
+
+  it('keeps content as files: a reset removes those of the uploads it deletes and reseeds the photos with theirs, a delete removes them all', async () => {
+    const other = await TrainingSandbox.create(api, 'uploads-files');
+    const seededUploads = async () =>
+      (await t.db.query(`SELECT id, sha256 FROM uploads WHERE company_id = $1 AND kind = 'photo' ORDER BY id`, [other.companyId])).rows as { id: number; sha256: string }[];
+    const seeded = await seededUploads();
+    expect(seeded).toHaveLength(4);
+    expect(await Promise.all(seeded.map((u) => hasFile(t, u.id)))).toEqual([true, true, true, true]);
+    const owner = await other.as('gc_project_manager');
+    const mine = await upload(owner, 'site plan.pdf', samplePdf(), 'file', `/rest/v1.0/projects/${other.project()}/uploads`);
+    expect(mine.status).toBe(201);
+    expect(await hasFile(t, mine.body.id)).toBe(true);
+
+    expect((await api.post(`/_sim/sandboxes/${other.info.id}/actions/reset`)).status).toBe(200);
+    expect(await hasFile(t, mine.body.id)).toBe(false);
+    const reseeded = await seededUploads();
+    expect(reseeded.map((u) => u.id)).toEqual(seeded.map((u) => u.id));
+    for (const u of reseeded) {
+      // Each reseeded photo's file holds what its row says (a new JPEG: its EXIF time is the reset's).
+      const bytes = await readFile(join(t.config.storageDir, String(u.id)));
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(u.sha256);
+    }
+
+    expect((await api.delete(`/_sim/sandboxes/${other.info.id}`)).status).toBe(204);
+    expect(await Promise.all(reseeded.map((u) => hasFile(t, u.id)))).toEqual([false, false, false, false]);
+    expect((await t.db.query('SELECT count(*)::int AS n FROM content_gone')).rows[0].n).toBe(0);
+    expect((await files(t)).temps).toBe(0);
   });
 });

@@ -1,5 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { createApp } from '../../src/bootstrap';
 import { JobWorkers } from '../../src/queues/job-workers';
@@ -47,6 +50,8 @@ export class TestApp {
       SIM_OPEN_CONTROLS: 'true',
       SIM_REDIS_PREFIX: `t_${database}`,
       SIM_DB_POOL_SIZE: '5',
+      // Uploaded files of this database only (a sharing app sees the same files).
+      SIM_STORAGE_DIR: options.sharing?.config.storageDir ?? join(tmpdir(), `sitesim-files-${database}`),
       ...options.env,
     });
     const app = await createApp(config, { logger: ['error'] });
@@ -54,6 +59,11 @@ export class TestApp {
     const db = new Client({ connectionString: url });
     await db.connect();
     return new TestApp(app, config, database, db, !options.sharing);
+  }
+
+  /** The environment of another process (a worker) on this app's database, Redis keys and files. */
+  processEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return { DATABASE_URL: this.config.databaseUrl, REDIS_URL: this.config.redisUrl, SIM_REDIS_PREFIX: this.config.redisPrefix, SIM_STORAGE_DIR: this.config.storageDir, ...extra };
   }
 
   /** A client that speaks HTTP to the app in-process (the full Fastify stack, no socket). */
@@ -65,6 +75,7 @@ export class TestApp {
     await this.db.end().catch(() => undefined);
     await this.app.close();
     if (!this.ownsDatabase) return;
+    await rm(this.config.storageDir, { recursive: true, force: true });
     const admin = new Client({ connectionString: withDatabase(testUrls().databaseUrl, 'postgres') });
     await admin.connect();
     try {

@@ -33,6 +33,7 @@ const STATUS_TEXT: Record<number, string> = {
   406: 'The `Accept` header admits none of the types the route answers',
   408: "The upload stopped, settling took longer than asked, or a device's simulated network could not bring the whole answer within its timeout",
   409: 'The item changed since it was read, or the same request is still running',
+  410: 'The item was there but its time is up (an expired segmented upload)',
   413: 'The body or file is larger than allowed',
   415: 'The file type is not accepted here',
   422: 'The input is invalid (`details.fields` names each field), or the item cannot make this change',
