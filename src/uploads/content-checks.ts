@@ -1,6 +1,6 @@
 import { AppError } from '../common/errors';
 import type { SandboxSettings } from '../sandboxes/sandbox-settings';
-import { checkType, SNIFF_BYTES, UploadKind } from './file-types';
+import { checkType, SNIFF_BYTES, UploadKind, unsafeNameReason } from './file-types';
 
 const LIMIT_OF: Record<UploadKind, keyof SandboxSettings['upload_limits']> = {
   attachment: 'attachment_bytes',
@@ -24,6 +24,12 @@ export function tooLarge(kind: UploadKind, fileName: string, limit: number, rece
     limit_bytes: limit,
     received_bytes_at_least: received,
   });
+}
+
+/** 422 `unsafe_file_name` for a name that is not safe to keep. */
+export function assertSafeName(fileName: string): void {
+  const unsafe = unsafeNameReason(fileName);
+  if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: fileName.slice(0, 255), reason: unsafe });
 }
 
 /**

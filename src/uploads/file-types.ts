@@ -110,18 +110,19 @@ export function acceptedExtensions(kind: UploadKind): string[] {
 
 export type TypeVerdict = { ok: true; mime: string; family: string } | { ok: false; message: string; detected: string | null };
 
+/** Why a file of this name is not taken as this kind, by its extension alone; null when the extension is accepted. */
+export function extensionRefusal(kind: UploadKind, fileName: string): string | null {
+  const ext = extensionOf(fileName);
+  if (ext && ext in EXTENSIONS[kind]) return null;
+  return `${ext ? `.${ext} files are` : 'A file without an extension is'} not accepted as ${article(kind)} ${kind}; accepted: ${acceptedExtensions(kind).map((e) => `.${e}`).join(', ')}.`;
+}
+
 /** 415 unless the extension is one the kind accepts and the bytes are what the extension says. */
 export function checkType(kind: UploadKind, fileName: string, sample: Buffer): TypeVerdict {
-  const ext = extensionOf(fileName);
   const detected = detect(sample);
-  const accepted = acceptedExtensions(kind);
-  if (!ext || !(ext in EXTENSIONS[kind])) {
-    return {
-      ok: false,
-      message: `${ext ? `.${ext} files are` : 'A file without an extension is'} not accepted as ${article(kind)} ${kind}; accepted: ${accepted.map((e) => `.${e}`).join(', ')}.`,
-      detected: detected?.mime ?? null,
-    };
-  }
+  const refused = extensionRefusal(kind, fileName);
+  if (refused) return { ok: false, message: refused, detected: detected?.mime ?? null };
+  const ext = extensionOf(fileName)!;
   const expected = EXTENSIONS[kind][ext];
   if (!detected || detected.family !== expected) {
     return {

@@ -14,11 +14,11 @@ import { Jobs } from '../queues/jobs.service';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
 import type { SandboxSettings } from '../sandboxes/sandbox-settings';
 import { uploadView } from './attachments.service';
-import { ContentChecks, limitFor, mib } from './content-checks';
+import { assertSafeName, ContentChecks, limitFor, mib } from './content-checks';
 import { ContentStore } from './content-store';
 import { CompleteSegmentedUploadDto, CreateSegmentedUploadDto, MAX_SEGMENTS } from './dto/segmented-upload.dto';
-import { acceptedExtensions, checkType, extensionOf, UploadKind, unsafeNameReason } from './file-types';
-import { ReceiveInput, UploadReceiver } from './upload-receiver';
+import { extensionRefusal, UploadKind } from './file-types';
+import { ReceiveInput, stalled, UploadReceiver } from './upload-receiver';
 import { Upload } from './upload.entities';
 
 /** An open segmented upload is deleted with its segments this long after it was opened (sandbox time). */
@@ -119,13 +119,10 @@ export class SegmentedUploads implements OnModuleInit {
 
   async create(caller: SegmentedCaller, dto: CreateSegmentedUploadDto): Promise<Record<string, unknown>> {
     const kind = dto.kind ?? 'attachment';
-    const unsafe = unsafeNameReason(dto.file_name);
-    if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: dto.file_name.slice(0, 255), reason: unsafe });
-    if (!acceptedExtensions(kind).includes(extensionOf(dto.file_name) ?? '')) {
-      // The name alone decides this refusal; the content is checked when the segments are joined.
-      const verdict = checkType(kind, dto.file_name, Buffer.alloc(0));
-      throw new AppError('unsupported_file_type', verdict.ok ? 'unsupported' : verdict.message, { file_name: dto.file_name, detected: null, declared: null });
-    }
+    assertSafeName(dto.file_name);
+    // The name alone decides this refusal; the content is checked when the segments are joined.
+    const refused = extensionRefusal(kind, dto.file_name);
+    if (refused) throw new AppError('unsupported_file_type', refused, { file_name: dto.file_name, detected: null, declared: null });
     const limit = limitFor(caller.settings, kind);
     if (dto.size_bytes > limit) {
       throw new AppError('file_too_large', `The file is larger than the ${mib(limit)} this sandbox accepts for ${kind}s.`, { file_name: dto.file_name, limit_bytes: limit, size_bytes: dto.size_bytes });
@@ -166,13 +163,7 @@ export class SegmentedUploads implements OnModuleInit {
         inspect: (_chunk, received) => {
           if (received > expected) throw AppError.field('(body)', `holds more than the ${expected} bytes of segment ${n}; send exactly its bytes`);
         },
-        idle: {
-          ms: this.config.uploadIdleTimeoutMs,
-          stalled: () =>
-            new AppError('upload_interrupted', `The segment stalled: nothing arrived for ${this.config.uploadIdleTimeoutMs} ms. Nothing of it was stored; send it again.`, {
-              idle_timeout_ms: this.config.uploadIdleTimeoutMs,
-            }),
-        },
+        idle: { ms: this.config.uploadIdleTimeoutMs, stalled: () => stalled(this.config.uploadIdleTimeoutMs) },
       });
       if (file.size !== expected) {
         await this.content.discard(file.path);

@@ -11,9 +11,9 @@ import { Jobs } from '../queues/jobs.service';
 import { REDIS } from '../redis/redis.module';
 import type { SandboxSettings } from '../sandboxes/sandbox-settings';
 import { SandboxClock } from '../sandboxes/sandbox-clock';
-import { ContentChecks, limitFor, mib } from './content-checks';
+import { assertSafeName, ContentChecks, limitFor, mib } from './content-checks';
 import { ContentStore, TempFile } from './content-store';
-import { UploadKind, unsafeNameReason } from './file-types';
+import type { UploadKind } from './file-types';
 import { Upload } from './upload.entities';
 
 /** The multipart part names that carry the file (API.md: `file`, and the reference platform's own names). */
@@ -112,8 +112,7 @@ export class UploadReceiver {
           throw AppError.field(part.fieldname, `is not a part of this request; send only the file, in the part \`file\``);
         }
         const fileName = part.filename || null;
-        const unsafe = fileName === null ? null : unsafeNameReason(fileName);
-        if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: fileName!.slice(0, 255), reason: unsafe });
+        if (fileName !== null) assertSafeName(fileName);
         const chunks: Buffer[] = [];
         let size = 0;
         for await (const chunk of idle<Buffer>(part.file, this.config.uploadIdleTimeoutMs, (error) => part.file.destroy(error))) {
@@ -240,8 +239,7 @@ export class UploadReceiver {
     const fileName = part.filename ?? '';
     seen.fileName = fileName.slice(0, 255);
     seen.sizeBytes = null;
-    const unsafe = unsafeNameReason(fileName);
-    if (unsafe) throw new AppError('unsafe_file_name', `The file name is refused: ${unsafe}.`, { file_name: fileName.slice(0, 255), reason: unsafe });
+    assertSafeName(fileName);
     const checks = new ContentChecks(input.kind, fileName, limit, part.mimetype);
     const ms = this.config.uploadIdleTimeoutMs;
     const file = await this.content.receive(part.file, {
@@ -300,7 +298,7 @@ export class UploadReceiver {
 }
 
 /** 408 `upload_interrupted` for a client that sent nothing for `ms`. */
-function stalled(ms: number): AppError {
+export function stalled(ms: number): AppError {
   return new AppError('upload_interrupted', `The upload stalled: nothing arrived for ${ms} ms. Nothing was stored; send it again.`, { idle_timeout_ms: ms });
 }
 
