@@ -13,7 +13,7 @@ import { AttachmentsService } from '../uploads/attachments.service';
 import { UploadProcessing } from '../uploads/upload-processing';
 import type { Upload } from '../uploads/upload.entities';
 import { DrawingCatalogService } from './drawing-catalog.service';
-import { DrawingsService, mapRevision, revisionBase, reviewsDrawings, REVISION_COLUMNS, REVISION_FROM, RevisionRow } from './drawings.service';
+import { DrawingsService, mapRevision, ref, revisionBase, reviewsDrawings, REVISION_COLUMNS, REVISION_FROM, RevisionRow } from './drawings.service';
 import type { CreateDrawingUploadDto, PublishDrawingUploadDto } from './dto/drawings.dto';
 import { analyzePdf, SheetFacts } from './pdf-analysis';
 
@@ -70,8 +70,8 @@ function mapUpload(r: DrawingUploadRow, sheets: SheetRow[]): Record<string, unkn
   return {
     id: r.id,
     project_id: r.project_id,
-    drawing_area: r.drawing_area_id === null ? null : { id: r.drawing_area_id, name: r.area_name ?? '' },
-    drawing_set: r.drawing_set_id === null ? null : { id: r.drawing_set_id, name: r.set_name ?? '' },
+    drawing_area: ref(r.drawing_area_id, r.area_name),
+    drawing_set: ref(r.drawing_set_id, r.set_name),
     file_name: r.file_name,
     size: Number(r.size_bytes),
     upload_id: r.upload_id,

@@ -83,7 +83,8 @@ const DRAWING_FROM = `drawings d LEFT JOIN drawing_areas da ON da.id = d.drawing
   JOIN LATERAL (SELECT x.* FROM drawing_revisions x WHERE x.drawing_id = d.id ORDER BY x.revision_number DESC LIMIT 1) cr ON true
   LEFT JOIN drawing_sets cs ON cs.id = cr.drawing_set_id`;
 
-const ref = (id: number | null, name: string | null) => (id === null ? null : { id, name: name ?? '' });
+/** An area or set as an item names it. */
+export const ref = (id: number | null, name: string | null) => (id === null ? null : { id, name: name ?? '' });
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 export const revisionBase = (projectId: number, id: number) => `/rest/v1.0/projects/${projectId}/drawing_revisions/${id}`;
 

@@ -96,9 +96,9 @@ export class MarkupsService {
   }
 
   /** A markup the subject sees on this revision (404 otherwise: another's personal markup is not there for them). */
-  async visibleRow(subject: AccessSubject, revisionId: number | null, id: number, m: Pick<EntityManager, 'query'> = this.db.manager, lock = false): Promise<MarkupRow> {
-    const [row]: MarkupRow[] = await m.query(
-      `SELECT ${COLUMNS} FROM drawing_markups k WHERE k.id = $1 AND ($2::int IS NULL OR k.drawing_revision_id = $2) AND ${markupVisibility(3)}${lock ? ' FOR UPDATE' : ''}`,
+  async visibleRow(subject: AccessSubject, revisionId: number | null, id: number): Promise<MarkupRow> {
+    const [row]: MarkupRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM drawing_markups k WHERE k.id = $1 AND ($2::int IS NULL OR k.drawing_revision_id = $2) AND ${markupVisibility(3)}`,
       [id, revisionId, subject.userId],
     );
     if (!row) throw AppError.notFound('Markup');
@@ -125,13 +125,7 @@ export class MarkupsService {
     const input = parseInput(body, false);
     return this.clock.transaction(subject.companyId, async (m) => {
       const revision = await this.drawings.visibleRevision(subject, projectId, revisionId, m);
-      const current = await lockRowForEdit<MarkupRow>(
-        m,
-        `SELECT ${COLUMNS} FROM drawing_markups k WHERE k.id = $1 AND k.drawing_revision_id = $2 AND ${markupVisibility(3)} FOR UPDATE`,
-        [id, revisionId, subject.userId],
-        'Markup',
-        expected,
-      );
+      const current = await this.lock(m, subject, revisionId, id, expected);
       if (current.created_by_id !== subject.userId) {
         throw new AppError('permission_denied', `Only its author edits markup #${id}; you may delete it if you are an Admin on Drawings.`, {
           action: 'drawings.markup_personal',
@@ -157,16 +151,21 @@ export class MarkupsService {
   async remove(subject: AccessSubject, projectId: number, revisionId: number, id: number, expected: number | undefined, actor: Actor): Promise<void> {
     await this.clock.transaction(subject.companyId, async (m) => {
       await this.drawings.visibleRevision(subject, projectId, revisionId, m);
-      const current = await lockRowForEdit<MarkupRow>(
-        m,
-        `SELECT ${COLUMNS} FROM drawing_markups k WHERE k.id = $1 AND k.drawing_revision_id = $2 AND ${markupVisibility(3)} FOR UPDATE`,
-        [id, revisionId, subject.userId],
-        'Markup',
-        expected,
-      );
+      const current = await this.lock(m, subject, revisionId, id, expected);
       await m.query('DELETE FROM drawing_markups WHERE id = $1', [id]);
       await this.changes.record(m, { companyId: subject.companyId, projectId, resource: 'Markups', resourceId: id, eventType: 'delete', version: current.version + 1, snapshot: mapMarkup(current), actor });
     });
+  }
+
+  /** A markup the subject sees on this revision, locked for an edit at the version they read. */
+  private lock(m: EntityManager, subject: AccessSubject, revisionId: number, id: number, expected: number | undefined): Promise<MarkupRow> {
+    return lockRowForEdit<MarkupRow>(
+      m,
+      `SELECT ${COLUMNS} FROM drawing_markups k WHERE k.id = $1 AND k.drawing_revision_id = $2 AND ${markupVisibility(3)} FOR UPDATE`,
+      [id, revisionId, subject.userId],
+      'Markup',
+      expected,
+    );
   }
 
   private shapesFor(raw: unknown, revision: RevisionRow): Shape[] {
