@@ -28,6 +28,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly activityActions = new Counter({
+    name: 'sitesim_activity_actions_total',
+    help: 'Actions of simulated activity run by this process, by workflow, step and outcome (ok, failed, skipped)',
+    labelNames: ['workflow', 'step', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sitesim_' });
   }

@@ -25,6 +25,8 @@ export interface JobPayloads {
   'sync.contracts-to-budget': JobScope & { projectId: number; resource: string; resourceId: number };
   /** Simulated load: a job that only takes time, queued in bulk to make a real backlog. */
   'sim.synthetic': JobScope & { workMs: number; synthetic: true };
+  /** Simulated activity: one action of a run, by one synthetic user, over HTTP (it queues the next). */
+  'sim.activity': JobScope & { runId: string; index: number };
 }
 
 export type JobName = keyof JobPayloads;
@@ -56,6 +58,7 @@ export const JOB_SPECS: { [N in JobName]: JobSpec } = {
   'budget.recalculate': { queue: 'budget', attempts: 5, backoff: { baseMs: 1000, capMs: 30_000 } },
   'sync.contracts-to-budget': { queue: 'sync', attempts: 10, backoff: { baseMs: 1000, capMs: 60_000 } },
   'sim.synthetic': { queue: 'sync', attempts: 1, backoff: { baseMs: 1000, capMs: 1000 } },
+  'sim.activity': { queue: 'activity', attempts: 3, backoff: { baseMs: 1000, capMs: 1000 } },
 };
 
 export const JOB_NAMES = Object.keys(JOB_SPECS) as JobName[];

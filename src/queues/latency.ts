@@ -1,8 +1,8 @@
 import type { LatencyProfileName, QueueLatency, SandboxSettings } from '../sandboxes/sandbox-settings';
-import type { QueueName } from './queue-names';
+import type { PlatformQueue } from './queue-names';
 
 /** The built-in profiles (API.md "Latency profiles"). */
-export const PROFILES: Record<LatencyProfileName, Record<QueueName, QueueLatency>> = {
+export const PROFILES: Record<LatencyProfileName, Record<PlatformQueue, QueueLatency>> = {
   instant: {
     budget: { distribution: 'fixed', ms: 0 },
     sync: { distribution: 'fixed', ms: 0 },
@@ -41,7 +41,7 @@ function normal(u1: number, u2: number): number {
   return Math.sqrt(-2 * Math.log(Math.max(u1, 1e-12))) * Math.cos(2 * Math.PI * u2);
 }
 
-export function latencyOf(settings: SandboxSettings, queue: QueueName): QueueLatency {
+export function latencyOf(settings: SandboxSettings, queue: PlatformQueue): QueueLatency {
   const profile = settings.latency_profile;
   if (typeof profile === 'string') return PROFILES[profile][queue];
   return profile[queue] ?? PROFILES.realistic[queue];

@@ -11,14 +11,15 @@ import { SandboxSettings, withDefaults } from '../sandboxes/sandbox-settings';
 import { JobName, JOB_SPECS } from './job-types';
 import { OUTBOX_CHANNEL } from './jobs.service';
 import { backoffFor, latencyOf, sampleDelay } from './latency';
-import type { QueueName } from './queue-names';
+import type { PlatformQueue, QueueName } from './queue-names';
 import { QueueRegistry } from './queue-registry';
 
 interface OutboxRow {
   id: string;
   company_id: number;
   project_id: number | null;
-  queue: QueueName;
+  /** Only the platform's queues take jobs through the outbox. */
+  queue: PlatformQueue;
   name: JobName;
   payload: Record<string, unknown>;
   /** A timer's due time (sandbox time); null for a job due after its latency delay. */

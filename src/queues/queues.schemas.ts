@@ -21,7 +21,7 @@ export const QueueStateCounts = Named(
 /** Counts per state of every queue (all sandboxes: the workers are shared). */
 export const QueueCounts = Named(
   'QueueCounts',
-  Obj({ budget: QueueStateCounts, sync: QueueStateCounts, uploads: QueueStateCounts, webhooks: QueueStateCounts }),
+  Obj({ budget: QueueStateCounts, sync: QueueStateCounts, uploads: QueueStateCounts, webhooks: QueueStateCounts, activity: QueueStateCounts }),
 );
 
 export const JOB_STATES = ['committed', 'waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
@@ -40,6 +40,8 @@ export const JobPayload = Named(
     resourceId: Optional(Type.Integer({ minimum: 1, description: '`sync.contracts-to-budget`: its id' })),
     workMs: Optional(Type.Integer({ minimum: 0, description: '`sim.synthetic`: how long the job takes' })),
     synthetic: Optional(Type.Unsafe<true>({ type: 'boolean', enum: [true], description: '`sim.synthetic`: always true' })),
+    runId: Optional(Str({ description: '`sim.activity`: the activity run', example: '3f9c2a1b7d4e' })),
+    index: Optional(Type.Integer({ minimum: 0, description: '`sim.activity`: the action of the run (its place in the plan)' })),
   }),
 );
 
@@ -47,7 +49,7 @@ export const JobPayload = Named(
 export const Job = Named(
   'Job',
   Obj({
-    id: Str({ description: 'The job id: `ob-<outbox id>` for jobs of writes, `syn-…` for simulated backlog', example: 'ob-1842' }),
+    id: Str({ description: 'The job id: `ob-<outbox id>` for jobs of writes, `syn-…` for simulated backlog, `act-…` for simulated activity', example: 'ob-1842' }),
     queue: Enum(QUEUE_NAMES),
     name: Enum(JOB_NAMES),
     state: Enum(JOB_STATES, { description: '`committed`: written with its change but not yet on a queue; the others are BullMQ states' }),

@@ -8,7 +8,7 @@ import { Int } from '../common/openapi/schema';
 import { parseId } from '../common/validation/id.pipe';
 import { IdField, MAX_ID } from '../directory/dto/common-fields';
 import { SimControl } from '../permissions/route-access';
-import { QUEUE_NAMES, QueueName } from '../queues/queue-names';
+import { PLATFORM_QUEUES, PlatformQueue } from '../queues/queue-names';
 import { LoadService, SLOWDOWN_STEP_MS } from './load.service';
 import { LoadState } from './simulation.schemas';
 
@@ -50,8 +50,8 @@ export class StartLoadDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_ID, nullable: true, description: 'The sandbox (implied by a sandbox token or `project_id`)' })
   @IsOptional() @IdField() sandbox_id?: number;
   // OpenAPI 3.0.3: a nullable enum lists null among its values
-  @ApiPropertyOptional({ type: String, enum: [...QUEUE_NAMES, null] as unknown as string[], nullable: true, description: `Queue the backlog on this queue only (${DEFAULT_IF_NULL}spread over every queue)` })
-  @IsOptional() @IsIn(QUEUE_NAMES) queue?: QueueName;
+  @ApiPropertyOptional({ type: String, enum: [...PLATFORM_QUEUES, null] as unknown as string[], nullable: true, description: `Queue the backlog on this queue only (${DEFAULT_IF_NULL}spread over every queue)` })
+  @IsOptional() @IsIn(PLATFORM_QUEUES) queue?: PlatformQueue;
 }
 
 /** The fields a body really sent (an explicit null or undefined does not override a default). */

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { HookVerdict, JobHook, JobHooks } from '../queues/job-hooks';
 import { JobProcessors } from '../queues/job-processors';
 import { uniform01 } from '../queues/latency';
-import { QUEUE_NAMES, QueueName } from '../queues/queue-names';
+import { PLATFORM_QUEUES, PlatformQueue, QueueName } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
 import type { SimScope } from '../sandboxes/sim-access';
@@ -20,7 +20,7 @@ export interface LoadState {
   worker_slowdown: number;
   http_503_rate: number;
   project_id: number | null;
-  queue: QueueName | 'all';
+  queue: PlatformQueue | 'all';
   seed: number;
   started_at: string;
 }
@@ -62,7 +62,7 @@ export class LoadService implements JobHook, OnModuleInit {
     return `${this.config.redisPrefix}:load:${companyId}`;
   }
 
-  async start(scope: SimScope | undefined, input: { backlog_jobs: number; worker_slowdown: number; http_503_rate: number; project_id?: number; sandbox_id?: number; queue?: QueueName }): Promise<Record<string, unknown>> {
+  async start(scope: SimScope | undefined, input: { backlog_jobs: number; worker_slowdown: number; http_503_rate: number; project_id?: number; sandbox_id?: number; queue?: PlatformQueue }): Promise<Record<string, unknown>> {
     const { companyId, seed } = await this.company(scope, input.sandbox_id, input.project_id);
     const state: LoadState = {
       backlog_jobs: input.backlog_jobs,
@@ -76,7 +76,7 @@ export class LoadService implements JobHook, OnModuleInit {
     await this.redis.set(this.key(companyId), JSON.stringify(state));
     await this.redis.del(`${this.key(companyId)}:n`);
     this.cache.delete(companyId);
-    const targets: QueueName[] = state.queue === 'all' ? [...QUEUE_NAMES] : [state.queue];
+    const targets: PlatformQueue[] = state.queue === 'all' ? [...PLATFORM_QUEUES] : [state.queue];
     const batch = randomUUID().slice(0, 8);
     for (let offset = 0; offset < state.backlog_jobs; offset += 1000) {
       const byQueue = new Map<QueueName, { name: string; data: Record<string, unknown>; opts: Record<string, unknown> }[]>();
@@ -100,7 +100,7 @@ export class LoadService implements JobHook, OnModuleInit {
     await this.redis.del(this.key(companyId), `${this.key(companyId)}:n`);
     this.cache.delete(companyId);
     // The backlog goes with the load: waiting synthetic jobs of the sandbox are removed.
-    for (const queue of QUEUE_NAMES) {
+    for (const queue of PLATFORM_QUEUES) {
       const q = this.queues.get(queue);
       for (let start = 0; ; start += 1000) {
         const jobs: Job[] = await q.getJobs(['waiting', 'delayed', 'prioritized'], start, start + 999);
@@ -128,7 +128,8 @@ export class LoadService implements JobHook, OnModuleInit {
   /** Slowed workers: every job of a loaded sandbox takes longer. */
   async before(job: Job): Promise<HookVerdict> {
     const companyId = (job.data as { companyId?: number }).companyId;
-    if (typeof companyId !== 'number') return { run: true };
+    // Synthetic users are not workers: their pace is their run's, not the load's.
+    if (typeof companyId !== 'number' || job.name === 'sim.activity') return { run: true };
     const state = await this.stateOf(companyId);
     if (state && state.worker_slowdown > 1) await sleep(Math.round((state.worker_slowdown - 1) * SLOWDOWN_STEP_MS));
     return { run: true };

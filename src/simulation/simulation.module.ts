@@ -9,6 +9,8 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HttpFaults, JobFaults } from './faults/fault-effects';
 import { FaultsController } from './faults/faults.controller';
 import { FaultsService } from './faults/faults.service';
+import { ActivityController } from './activity/activity.controller';
+import { ActivityService } from './activity/activity.service';
 
 @Injectable()
 class SimulationCauses implements OnModuleInit {
@@ -25,8 +27,8 @@ class SimulationCauses implements OnModuleInit {
 
 /** Faults, simulated load, the edge cache and the other knobs of `/_sim`. */
 @Module({
-  providers: [FaultsService, LoadService, JobFaults, { provide: APP_INTERCEPTOR, useClass: HttpFaults }, EdgeCache, StaleCacheCause, SystemLoadCause, SimulationCauses],
-  controllers: [FaultsController, LoadController],
+  providers: [FaultsService, LoadService, ActivityService, JobFaults, { provide: APP_INTERCEPTOR, useClass: HttpFaults }, EdgeCache, StaleCacheCause, SystemLoadCause, SimulationCauses],
+  controllers: [FaultsController, LoadController, ActivityController],
   exports: [FaultsService, EdgeCache, LoadService],
 })
 export class SimulationModule {}

@@ -1,6 +1,6 @@
 import { Bool, DateTime, Enum, Id, Int, Named, Nullable, Num, Obj, Str, Type } from '../common/openapi/schema';
 import { JOB_NAMES } from '../queues/job-types';
-import { QUEUE_NAMES } from '../queues/queue-names';
+import { PLATFORM_QUEUES, QUEUE_NAMES } from '../queues/queue-names';
 import { QueueCounts } from '../queues/queues.schemas';
 import { EFFECTS, HTTP_METHODS } from './faults/fault-rule.dto';
 
@@ -47,7 +47,7 @@ export const LoadState = Named(
           worker_slowdown: Num({ minimum: 1, maximum: 100, description: 'How many times slower workers are' }),
           http_503_rate: Num({ minimum: 0, maximum: 1, description: 'Share of requests answered 503 `system_overloaded`' }),
           project_id: Nullable(Id),
-          queue: Enum([...QUEUE_NAMES, 'all'], { description: 'Where the backlog was queued' }),
+          queue: Enum([...PLATFORM_QUEUES, 'all'], { description: 'Where the backlog was queued' }),
           seed: Int({ minimum: 0, maximum: 2_147_483_647, description: "The sandbox's seed, which draws the refusals" }),
           started_at: DateTime,
           queues: QueueCounts,

@@ -14,6 +14,7 @@ const SRC = join(ROOT, 'src');
 const ALLOWED: Record<string, string> = {
   'src/sandboxes/sandbox-clock.ts': 'the sandbox clock: real time plus its offset, or its frozen time',
   'src/common/rate-limit/rate-limiter.ts': "rate-limit windows are the server's real hours (they protect it, whatever a sandbox's clock says)",
+  'src/simulation/activity/activity-pace.ts': "synthetic users' pace is real time: actions per real minute, BullMQ delays in real ms",
   'src/scenarios/sim-inbox.ts': 'a webhook receiver outside every sandbox records when it really received a call',
 };
 
