@@ -124,39 +124,73 @@ export function startWorkers(count: number, env: Record<string, string>): Promis
   );
 }
 
+/** Writes at a fixed offered rate (an open model: each starts at its time, whether or not the ones before have finished). */
+async function atRate(n: number, perSecond: number, make: (i: number) => Promise<unknown>): Promise<void> {
+  const t0 = Date.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const wait = t0 + (i * 1000) / perSecond - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(make(i));
+  }
+  await Promise.all(pending);
+}
+
+/** Commit → job done of every write the producer makes (BullMQ's `finishedOn`, same machine clock). */
+async function commitToDone(
+  db: DataSource,
+  jobs: Jobs,
+  sync: ReturnType<QueueRegistry['get']>,
+  companyId: number,
+  producer: (write: () => Promise<void>) => Promise<void>,
+): Promise<number[]> {
+  const committed = new Map<string, number>();
+  await producer(async () => {
+    const id = await db.transaction((m) => jobs.enqueue(m, 'sim.synthetic', { companyId, projectId: null, workMs: 0, synthetic: true }));
+    committed.set(`ob-${id}`, Date.now());
+  });
+  const samples: number[] = [];
+  const end = Date.now() + 60_000;
+  for (const [jobId, at] of committed) {
+    for (;;) {
+      const job = await sync.getJob(jobId);
+      if (job?.finishedOn) {
+        samples.push(job.finishedOn - at);
+        break;
+      }
+      if (Date.now() > end) throw new Error(`job ${jobId} not done`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  return samples;
+}
+
+/** Writes a second offered below capacity, for the fixed-rate measure. */
+const OFFERED_RATE = 50;
+
 /**
  * Time to consistency under `instant`: from a write's commit to its job being
- * done, with 1 and with 4 worker processes (the API process runs none).
+ * done, with 1 and with 4 worker processes (the API process runs none): in a
+ * saturating burst, and at a fixed offered rate below capacity.
  */
 export async function consistencyBench(app: NestFastifyApplication, companyId: number, writes: number): Promise<string[]> {
   const config = app.get(AppConfig);
   const db = app.get(DataSource);
   const jobs = app.get(Jobs);
   const sync = app.get(QueueRegistry).get('sync');
-  const lines = [`time to consistency (instant profile): ${writes} writes, ${PRODUCERS} at a time, commit → job done`];
+  const lines = [`time to consistency (instant profile): ${writes} writes, commit → job done`];
+  const line = (what: string, samples: number[]) => {
+    const s = summarize(samples);
+    return `  ${what}: median ${fmt(s.p50, 0)} ms, p99 ${fmt(s.p99, 0)} ms (n=${s.n})`;
+  };
   for (const processes of [1, 4]) {
     const children = await startWorkers(processes, { DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, SIM_REDIS_PREFIX: config.redisPrefix });
+    const workers = `${processes} worker process${processes > 1 ? 'es' : ''}`;
     try {
-      const committed = new Map<string, number>();
-      await produce(writes, async () => {
-        const id = await db.transaction((m) => jobs.enqueue(m, 'sim.synthetic', { companyId, projectId: null, workMs: 0, synthetic: true }));
-        committed.set(`ob-${id}`, Date.now());
-      });
-      const samples: number[] = [];
-      const end = Date.now() + 60_000;
-      for (const [jobId, at] of committed) {
-        for (;;) {
-          const job = await sync.getJob(jobId);
-          if (job?.finishedOn) {
-            samples.push(job.finishedOn - at);
-            break;
-          }
-          if (Date.now() > end) throw new Error(`job ${jobId} not done`);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      }
-      const s = summarize(samples);
-      lines.push(`  ${processes} worker process${processes > 1 ? 'es' : ''}: median ${fmt(s.p50, 0)} ms, p99 ${fmt(s.p99, 0)} ms (n=${s.n})`);
+      const burst = await commitToDone(db, jobs, sync, companyId, (write) => produce(writes, write));
+      lines.push(line(`burst, ${PRODUCERS} writers at a time, ${workers}`, burst));
+      const steady = await commitToDone(db, jobs, sync, companyId, (write) => atRate(writes, OFFERED_RATE, write));
+      lines.push(line(`fixed ${OFFERED_RATE} writes/s, ${workers}`, steady));
     } finally {
       for (const c of children) c.kill('SIGTERM');
     }
