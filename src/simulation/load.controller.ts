@@ -2,11 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Query, Req } from '@nest
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { AppError } from '../common/errors';
 import { Doc } from '../common/openapi/doc.decorator';
-import { Int } from '../common/openapi/schema';
-import { parseId } from '../common/validation/id.pipe';
 import { IdField, MAX_ID } from '../directory/dto/common-fields';
+import { SANDBOX_QUERY, sandboxQuery } from './sandbox-query';
 import { SimControl } from '../permissions/route-access';
 import { PLATFORM_QUEUES, PlatformQueue } from '../queues/queue-names';
 import { LoadService, SLOWDOWN_STEP_MS } from './load.service';
@@ -59,16 +57,7 @@ function definedFields<T extends object>(dto: T): Partial<T> {
   return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
 
-function sandboxQuery(query: Record<string, unknown>): number | undefined {
-  if (query.sandbox_id === undefined) return undefined;
-  const id = parseId(query.sandbox_id);
-  if (id === null) throw AppError.field('sandbox_id', 'must be a sandbox id');
-  return id;
-}
 
-const SANDBOX_QUERY = {
-  sandbox_id: { schema: Int({ minimum: 1, maximum: 2_147_483_647 }), description: 'The sandbox (implied by a sandbox token; needed without one)' },
-};
 const SANDBOX_NAMED = "The sandbox is the sandbox token's, or named by `sandbox_id` (without a sandbox token it is needed: 422 without it, 404 for an unknown one). The load and the queues live in Redis: while it is unreachable this answers 503 `service_unavailable`.";
 
 @ApiTags('Simulator: load')

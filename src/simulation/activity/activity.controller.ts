@@ -4,18 +4,12 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors';
 import { Doc } from '../../common/openapi/doc.decorator';
 import { Int } from '../../common/openapi/schema';
-import { parseId } from '../../common/validation/id.pipe';
+import { SANDBOX_QUERY, sandboxQuery } from '../sandbox-query';
 import { SimControl } from '../../permissions/route-access';
 import { parseStartActivity } from './activity-input';
 import { ActivityPlan, ActivityState, StartActivityBody } from './activity.schemas';
 import { ActivityService } from './activity.service';
 
-function sandboxQuery(query: Record<string, unknown>): number | undefined {
-  if (query.sandbox_id === undefined) return undefined;
-  const id = parseId(query.sandbox_id);
-  if (id === null) throw AppError.field('sandbox_id', 'must be a sandbox id');
-  return id;
-}
 
 function bounded(query: Record<string, unknown>, field: string, fallback: number, max: number): number {
   const raw = query[field];
@@ -25,7 +19,6 @@ function bounded(query: Record<string, unknown>, field: string, fallback: number
   return n;
 }
 
-const SANDBOX_QUERY = { sandbox_id: { schema: Int({ minimum: 1, maximum: 2_147_483_647 }), description: 'The sandbox (implied by a sandbox token; needed without one)' } };
 const NAMED = 'The sandbox is the sandbox token\'s, or named by `sandbox_id` (422 without either, 404 for an unknown one). The activity lives in Redis: while it is unreachable this answers 503 `service_unavailable`.';
 
 @ApiTags('Simulator: activity')
