@@ -24,6 +24,7 @@ function banner(base: string, sb: SandboxView, config: AppConfig): string {
     '  sitesim is running',
     '',
     `  API        ${base}/rest/v1.0`,
+    `  Console    ${base}/console   (training: classes for trainers, "see it as" for trainees)`,
     `  Docs       ${base}/docs   (OpenAPI: ${base}/docs/openapi.json)`,
     `  Health     ${base}/health   Metrics: ${base}/metrics`,
     `  Simulator  ${base}/_sim   (controls ${config.openControls ? 'open to anyone (SIM_OPEN_CONTROLS=true)' : 'need the sandbox token'})`,
