@@ -36,6 +36,7 @@ import { MultipartForm } from './uploads/multipart-form';
 import { UploadsModule } from './uploads/uploads.module';
 import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
+import { ClassesModule } from './classes/classes.module';
 
 @Module({})
 export class AppModule {
@@ -63,6 +64,7 @@ export class AppModule {
         WebhooksModule,
         SimulationModule,
         ScenariosModule,
+        ClassesModule,
         DevicesModule,
         UploadsModule,
         RfisModule,

@@ -1,5 +1,8 @@
 import type { FunctionComponent } from 'preact';
+import { ClassPage } from './pages/class';
 import { Home, NotFound } from './pages/home';
+import { LoginsPage } from './pages/logins';
+import { TrainerHome } from './pages/trainer';
 
 export interface ViewProps {
   params: Record<string, string>;
@@ -8,5 +11,8 @@ export interface ViewProps {
 
 export const routes: { path: string; view: FunctionComponent<ViewProps> }[] = [
   { path: '/', view: Home },
+  { path: '/trainer', view: TrainerHome },
+  { path: '/trainer/classes/:id', view: ClassPage },
+  { path: '/trainer/classes/:id/logins', view: LoginsPage },
   { path: '*', view: NotFound },
 ];

@@ -56,6 +56,15 @@ export function ErrorBox(props: { error: unknown; title?: string }) {
     <div class="error" role="alert">
       <strong>{props.title ?? (e instanceof ApiError && e.status ? `${e.status} ${e.code}` : 'Something went wrong')}</strong>
       <p>{message}</p>
+      {e instanceof ApiError && Array.isArray(e.details.fields) && (
+        <ul class="fields">
+          {(e.details.fields as { field: string; message: string }[]).map((f) => (
+            <li key={f.field}>
+              <strong>{f.field}</strong>: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {e instanceof ApiError && e.details && Object.keys(e.details).length > 0 && (
         <details>
           <summary>Details</summary>
