@@ -3,6 +3,8 @@ import { ClassPage } from './pages/class';
 import { Home, NotFound } from './pages/home';
 import { LoginsPage } from './pages/logins';
 import { TrainerHome } from './pages/trainer';
+import { ProjectView, SeeHome } from './pages/see';
+import { Callback, SignIn } from './pages/signin';
 
 export interface ViewProps {
   params: Record<string, string>;
@@ -14,5 +16,10 @@ export const routes: { path: string; view: FunctionComponent<ViewProps> }[] = [
   { path: '/trainer', view: TrainerHome },
   { path: '/trainer/classes/:id', view: ClassPage },
   { path: '/trainer/classes/:id/logins', view: LoginsPage },
+  { path: '/signin', view: SignIn },
+  { path: '/callback', view: Callback },
+  { path: '/see', view: SeeHome },
+  { path: '/see/companies/:cid/projects/:pid', view: ProjectView },
+  { path: '/see/companies/:cid/projects/:pid/:tab', view: ProjectView },
   { path: '*', view: NotFound },
 ];

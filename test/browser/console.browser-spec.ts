@@ -88,4 +88,94 @@ describe('the training console in a browser', () => {
       await expectAccessible(page);
     });
   }, 90000);
+
+  /** Signs a trainee in through the console: the sign-in page, the training app's own form, back with a session. */
+  async function signIn(page: Page, trainee: number, persona: string): Promise<void> {
+    const sheet = (await t.client().get(`/_sim/classes/${classId}/logins`)).body;
+    const login = sheet.trainees[trainee - 1];
+    const p = login.personas.find((x: { key: string }) => x.key === persona);
+    await page.goto(`/console/signin?client_id=${login.client_id}`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in as a persona' }).waitFor();
+    await page.getByLabel('Persona email (optional)').fill(p.email);
+    await page.getByRole('button', { name: 'Continue to the sign-in page' }).click();
+    // the training app's own page (src/auth/login-page.ts)
+    await page.waitForURL(/\/oauth\/authorize/);
+    expect(await page.getByLabel('Email').inputValue()).toBe(p.email);
+    await page.getByLabel('Password').fill(p.password);
+    await page.getByRole('button', { name: 'Sign in and allow' }).click();
+    await page.getByRole('heading', { level: 1, name: `See it as ${p.name}` }).waitFor();
+    expect(page.url()).not.toContain('code=');
+  }
+
+  let traineePage: Page;
+  let firstProject: number;
+
+  it("signs a trainee in as the subcontractor, who is refused the budget and sees why", async () => {
+    const { page } = await b.person();
+    traineePage = page;
+    await b.step('sign in as the subcontractor', async () => {
+      await signIn(page, 1, 'subcontractor');
+      await expectAccessible(page);
+      // the trainer sees the session
+      const cls = (await t.client().get(`/_sim/classes/${classId}`)).body;
+      expect(cls.trainees[0].signed_in.map((x: { persona: string }) => x.persona)).toEqual(['subcontractor']);
+      // no sandbox or class token in the trainee's tab
+      const stored = await page.evaluate(() => JSON.stringify((globalThis as unknown as { sessionStorage: Record<string, string> }).sessionStorage));
+      expect(stored).not.toMatch(/sbx_|cls_/);
+    });
+    await b.step('tools with the reason', async () => {
+      await page.getByRole('link', { name: /Riverside/ }).first().click();
+      await page.getByRole('heading', { level: 2, name: 'Tools you can open' }).waitFor();
+      firstProject = Number(/projects\/(\d+)/.exec(page.url())![1]);
+      const budgetRow = page.locator('tr[data-tool="budget"]');
+      expect(await budgetRow.locator('.tag').textContent()).toBe('refused');
+      expect(await page.locator('tr[data-tool="rfis"] .tag').textContent()).toBe('open');
+      await budgetRow.getByRole('button', { name: 'Why not Budget?' }).click();
+      const why = page.getByRole('region', { name: 'Why: budget.view' });
+      await why.getByText('Refused by').waitFor();
+      expect(await why.locator('dl').textContent()).toContain('Permission level');
+      expect(await why.locator('dl').textContent()).toMatch(/You have\s*none/);
+      expect(await why.locator('dl').textContent()).toMatch(/Needed\s*read_only/);
+      expect(await why.textContent()).toContain('What an administrator could change');
+      await expectAccessible(page);
+    });
+    await b.step('the budget refused, with Why?', async () => {
+      await page.getByRole('link', { name: 'Budget', exact: true }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').textContent()).toContain('permission_denied');
+      await page.getByRole('button', { name: 'Why?' }).click();
+      await page.getByRole('region', { name: 'Why: budget.view' }).getByText('Refused by').waitFor();
+      await expectAccessible(page);
+    });
+    await b.step('lists as the API answers them', async () => {
+      await page.getByRole('link', { name: 'RFIs', exact: true }).click();
+      await page.locator('table caption', { hasText: 'RFIs as the API answers them to you' }).waitFor();
+      const sub = (await t.client().get(`/_sim/classes/${classId}/logins`)).body.trainees[0].personas.find((x: { key: string }) => x.key === 'subcontractor');
+      const api = await t.client().post('/oauth/token', { grant_type: 'password', username: sub.email, password: sub.password });
+      const company = (await t.client().get(`/_sim/classes/${classId}`)).body.trainees[0].company_id;
+      const rfis = await t.client().get(`/rest/v1.0/projects/${firstProject}/rfis?per_page=100`, { token: api.body.access_token, company });
+      expect(await page.locator('table tbody tr').count()).toBe(rfis.body.length);
+      await expectAccessible(page);
+    });
+  }, 90000);
+
+  it("shows another trainee's sandbox as a 403 page, and sends an expired session back to sign-in", async () => {
+    const page = traineePage;
+    const other = (await t.client().get(`/_sim/classes/${classId}`)).body.trainees[1];
+    await b.step("another trainee's sandbox", async () => {
+      await page.goto(`/console/see/companies/${other.company_id}/projects/${other.projects[0].id}`);
+      await page.getByRole('heading', { level: 1, name: 'Not your sandbox' }).waitFor();
+      expect(await page.getByRole('alert').textContent()).toContain('403 not_in_company');
+      await expectAccessible(page);
+    });
+    await b.step('expired session', async () => {
+      const mine = (await t.client().get(`/_sim/classes/${classId}`)).body.trainees[0];
+      await t.client().post(`/_sim/sandboxes/${mine.sandbox_id}/clock/actions/advance`, { seconds: 2 * 3600 });
+      await page.goto(`/console/see/companies/${mine.company_id}/projects/${firstProject}/rfis`);
+      await page.getByRole('heading', { level: 1, name: 'Sign in as a persona' }).waitFor();
+      expect(await page.getByRole('status').textContent()).toContain('Your session expired');
+      expect(page.url()).toContain(`client_id=${mine.client_id}`);
+      await expectAccessible(page);
+    });
+  }, 60000);
 });
