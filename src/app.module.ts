@@ -37,6 +37,7 @@ import { UploadsModule } from './uploads/uploads.module';
 import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { ClassesModule } from './classes/classes.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 @Module({})
 export class AppModule {
@@ -65,6 +66,7 @@ export class AppModule {
         SimulationModule,
         ScenariosModule,
         ClassesModule,
+        TimelineModule,
         DevicesModule,
         UploadsModule,
         RfisModule,

@@ -51,12 +51,13 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return out;
 }
 
-export function Link(props: { to: string; children: ComponentChildren; class?: string; 'aria-current'?: 'page' }) {
+export function Link(props: { to: string; children: ComponentChildren; class?: string; 'aria-current'?: 'page'; 'aria-label'?: string }) {
   return (
     <a
       href={href(props.to)}
       class={props.class}
       aria-current={props['aria-current']}
+      aria-label={props['aria-label']}
       onClick={(e) => {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
         e.preventDefault();

@@ -5,6 +5,7 @@ import { LoginsPage } from './pages/logins';
 import { TrainerHome } from './pages/trainer';
 import { ProjectView, SeeHome } from './pages/see';
 import { Callback, SignIn } from './pages/signin';
+import { TimelinePage } from './pages/timeline';
 
 export interface ViewProps {
   params: Record<string, string>;
@@ -21,5 +22,6 @@ export const routes: { path: string; view: FunctionComponent<ViewProps> }[] = [
   { path: '/see', view: SeeHome },
   { path: '/see/companies/:cid/projects/:pid', view: ProjectView },
   { path: '/see/companies/:cid/projects/:pid/:tab', view: ProjectView },
+  { path: '/see/companies/:cid/projects/:pid/timeline/:resource/:id', view: TimelinePage },
   { path: '*', view: NotFound },
 ];

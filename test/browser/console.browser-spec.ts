@@ -157,6 +157,16 @@ describe('the training console in a browser', () => {
       expect(await page.locator('table tbody tr').count()).toBe(rfis.body.length);
       await expectAccessible(page);
     });
+    await b.step("an item's timeline", async () => {
+      await page.getByRole('link', { name: /^RFIs #\d+: timeline$/ }).first().click();
+      await page.getByRole('heading', { level: 1, name: /^Timeline of RFIs #\d+$/ }).waitFor();
+      await page.getByRole('status').filter({ hasText: /\d+ entr(y|ies);/ }).waitFor();
+      await expectAccessible(page);
+    });
+    await b.step('back from the timeline', async () => {
+      await page.getByRole('link', { name: 'Back to the project' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Tools you can open' }).waitFor();
+    });
   }, 90000);
 
   it("shows another trainee's sandbox as a 403 page, and sends an expired session back to sign-in", async () => {

@@ -186,8 +186,8 @@ function Items(props: { projectId: number; company: number; title: string; path:
       key: '_timeline',
       label: 'Timeline',
       render: (r) => (
-        <Link to={`/see/companies/${props.company}/projects/${props.projectId}/timeline/${encodeURIComponent(resource)}/${String(r.id)}`}>
-          <span class="visually-hidden">{props.title} #{String(r.id)}: </span>timeline
+        <Link to={`/see/companies/${props.company}/projects/${props.projectId}/timeline/${encodeURIComponent(resource)}/${String(r.id)}`} aria-label={`${resource} #${String(r.id)}: timeline`}>
+          timeline
         </Link>
       ),
     });
