@@ -38,6 +38,7 @@ import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { ClassesModule } from './classes/classes.module';
 import { TimelineModule } from './timeline/timeline.module';
+import { TrainingModule } from './training/training.module';
 
 @Module({})
 export class AppModule {
@@ -67,6 +68,7 @@ export class AppModule {
         ScenariosModule,
         ClassesModule,
         TimelineModule,
+        TrainingModule,
         DevicesModule,
         UploadsModule,
         RfisModule,

@@ -6,6 +6,7 @@ import { TrainerHome } from './pages/trainer';
 import { ProjectView, SeeHome } from './pages/see';
 import { Callback, SignIn } from './pages/signin';
 import { TimelinePage } from './pages/timeline';
+import { DrillPage, DrillsPage } from './pages/drills';
 
 export interface ViewProps {
   params: Record<string, string>;
@@ -23,5 +24,7 @@ export const routes: { path: string; view: FunctionComponent<ViewProps> }[] = [
   { path: '/see/companies/:cid/projects/:pid', view: ProjectView },
   { path: '/see/companies/:cid/projects/:pid/:tab', view: ProjectView },
   { path: '/see/companies/:cid/projects/:pid/timeline/:resource/:id', view: TimelinePage },
+  { path: '/drills', view: DrillsPage },
+  { path: '/drills/:id', view: DrillPage },
   { path: '*', view: NotFound },
 ];

@@ -59,6 +59,12 @@ export class ScenariosService {
       .map((s) => ({ key: s.key, number: s.number, title: s.title, causes: s.causes }));
   }
 
+  /** A scenario of the catalogue with its fix in words, or null for an unknown key. */
+  describe(key: string): { key: string; number: number; title: string; causes: readonly string[]; fixSteps: string[] } | null {
+    const s = this.scenarios.get(key);
+    return s ? { key: s.key, number: s.number, title: s.title, causes: s.causes, fixSteps: (s as Scenario & { fixSteps?: string[] }).fixSteps ?? [] } : null;
+  }
+
   async run(key: string): Promise<Record<string, unknown>> {
     const scenario = this.scenarios.get(key);
     if (!scenario) throw AppError.notFound('Scenario');

@@ -188,4 +188,30 @@ describe('the training console in a browser', () => {
       await expectAccessible(page);
     });
   }, 60000);
+
+  it('lets the trainee run scenario 1 and fix it', async () => {
+    const page = traineePage;
+    await b.step('sign in again', async () => {
+      await signIn(page, 1, 'subcontractor');
+    });
+    await b.step('drills', async () => {
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Drills' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Drills' }).waitFor();
+      await page.locator('table caption', { hasText: 'The scenario catalogue' }).waitFor();
+      await expectAccessible(page);
+    });
+    await b.step('run scenario 1', async () => {
+      await page.getByRole('button', { name: /^Run scenario 1:/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Drill: scenario 1' }).waitFor({ timeout: 60000 });
+      expect(await page.locator('p.error').first().textContent()).toContain('The symptom shows');
+      expect(await page.getByRole('region', { name: 'What diagnose finds' }).textContent()).toContain('change_order_not_approved');
+      await expectAccessible(page);
+    });
+    await b.step('apply the fix', async () => {
+      await page.getByRole('button', { name: 'Apply the fix' }).click();
+      await page.getByRole('heading', { level: 2, name: 'After the fix' }).waitFor({ timeout: 60000 });
+      expect(await page.getByRole('region', { name: 'After the fix' }).textContent()).toContain('The symptom is gone');
+      await expectAccessible(page);
+    });
+  }, 150000);
 });
