@@ -7,6 +7,7 @@ import { ProjectView, SeeHome } from './pages/see';
 import { Callback, SignIn } from './pages/signin';
 import { TimelinePage } from './pages/timeline';
 import { DrillPage, DrillsPage } from './pages/drills';
+import { ChallengePage } from './pages/challenge';
 
 export interface ViewProps {
   params: Record<string, string>;
@@ -26,5 +27,6 @@ export const routes: { path: string; view: FunctionComponent<ViewProps> }[] = [
   { path: '/see/companies/:cid/projects/:pid/timeline/:resource/:id', view: TimelinePage },
   { path: '/drills', view: DrillsPage },
   { path: '/drills/:id', view: DrillPage },
+  { path: '/challenge', view: ChallengePage },
   { path: '*', view: NotFound },
 ];

@@ -86,6 +86,22 @@ export class ScenariosService {
     return { id: row.id, scenario: key, status: symptom.present ? 'symptom_shown' : 'failed', sandbox: this.sandboxOf(sandbox), symptom, findings, fix_steps: await this.fixSteps(scenario) };
   }
 
+  /**
+   * Makes a scenario's cause happen in an existing sandbox (a trainer's
+   * challenge on a trainee's sandbox): its setup with real requests, the symptom
+   * as the affected user sees it, and what diagnose finds. `view` carries the
+   * token its simulator calls are made with.
+   */
+  async setUpIn(key: string, view: SandboxView): Promise<{ state: Record<string, unknown>; symptom: Record<string, unknown> & { present: boolean }; findings: unknown[]; persona: string | null }> {
+    const scenario = this.scenarios.get(key);
+    if (!scenario) throw AppError.notFound('Scenario');
+    const ctx = new ScenarioContext(this.http(), view);
+    const state = await scenario.setup(ctx);
+    const symptom = await scenario.observe(ctx, state);
+    const findings = await this.findings(scenario, ctx, state);
+    return { state, symptom: { ...symptom }, findings, persona: scenario.diagnose(state).persona ?? null };
+  }
+
   async get(id: number): Promise<Record<string, unknown>> {
     const run = await this.load(id);
     return {

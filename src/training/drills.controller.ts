@@ -5,6 +5,8 @@ import { Doc } from '../common/openapi/doc.decorator';
 import { ArrayOf } from '../common/openapi/schema';
 import { IdPipe } from '../common/validation/id.pipe';
 import { Authenticated } from '../permissions/route-access';
+import { CAUSE_KEYS } from '../diagnose/causes';
+import { CauseKey } from '../diagnose/diagnose.schemas';
 import { StartDrillDto } from './drill.dto';
 import { DRILLS_KEPT, DrillsService } from './drills.service';
 import { DrillScenario, TrainingDrill } from './training.schemas';
@@ -21,6 +23,13 @@ export class DrillsController {
   @Doc({ summary: 'The scenarios a trainee can drill', description: `The catalogue by number and title. ${WHO}`, ok: { description: 'The scenarios, by number', schema: ArrayOf(DrillScenario) }, errors: ['permission_denied'] })
   scenarios(@Req() req: FastifyRequest): Promise<Record<string, unknown>[]> {
     return this.drills.catalogue(req.auth!.companyId);
+  }
+
+  @Get('causes')
+  @Doc({ summary: 'The cause keys a trainee may name', description: `Every cause key of SCENARIOS.md, to answer a challenge with. ${WHO}`, ok: { description: 'The cause keys', schema: ArrayOf(CauseKey) }, errors: ['permission_denied'] })
+  async causes(@Req() req: FastifyRequest): Promise<string[]> {
+    await this.drills.catalogue(req.auth!.companyId);
+    return [...CAUSE_KEYS];
   }
 
   @Get('drills')

@@ -214,4 +214,45 @@ describe('the training console in a browser', () => {
       await expectAccessible(page);
     });
   }, 150000);
+
+  it("lets the trainer arm a challenge that the trainee answers, and scores it on the trainer's page", async () => {
+    const page = trainer.page;
+    await b.step('arm a challenge', async () => {
+      await page.goto(`/console/trainer/classes/${classId}`);
+      await page.getByRole('heading', { level: 2, name: 'Challenges' }).waitFor();
+      await page.getByLabel('Trainee', { exact: true }).selectOption({ label: 'Trainee 1' });
+      await page.getByLabel('Hidden cause (scenario)').selectOption('budget_change_order_pending');
+      await page.getByRole('button', { name: 'Arm the challenge' }).click();
+      await page.locator('p.ok', { hasText: 'armed for trainee 1' }).waitFor({ timeout: 60000 });
+      await expectAccessible(page);
+    });
+    const trainee = traineePage;
+    await b.step('the trainee sees the symptom only', async () => {
+      await trainee.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Challenge' }).click();
+      await trainee.getByRole('heading', { level: 1, name: /^Challenge #\d+$/ }).waitFor();
+      const text = await trainee.locator('main').textContent();
+      expect(text).toContain('gc_project_manager');
+      expect(text).not.toContain('budget_change_order_pending');
+      await expectAccessible(trainee);
+    });
+    await b.step('a wrong answer, then the right one', async () => {
+      await trainee.getByLabel('Cause').selectOption('budget_locked');
+      await trainee.getByRole('button', { name: 'Submit the cause' }).click();
+      await trainee.getByRole('status').filter({ hasText: 'is not the cause' }).waitFor();
+      expect(await trainee.getByRole('status').filter({ hasText: 'is not the cause' }).textContent()).toContain('2 answers left');
+      await trainee.getByLabel('Cause').selectOption('change_order_not_approved');
+      await trainee.getByRole('button', { name: 'Submit the cause' }).click();
+      await trainee.getByRole('status').filter({ hasText: 'Solved' }).waitFor();
+      expect(await trainee.getByRole('status').filter({ hasText: 'Solved' }).textContent()).toContain('Score 75 of 100');
+      await trainee.getByRole('heading', { level: 2, name: 'The evidence' }).waitFor();
+      await expectAccessible(trainee);
+    });
+    await b.step("the trainer's results", async () => {
+      await page.getByRole('button', { name: 'Refresh the results' }).click();
+      const row = page.locator('tr[data-results-trainee="1"]');
+      await row.getByText('solved').waitFor();
+      expect(await row.locator('td').nth(2).textContent()).toBe('75');
+      await expectAccessible(page);
+    });
+  }, 150000);
 });
