@@ -16,7 +16,8 @@ export class TrainingClasses1733500000000 implements MigrationInterface {
         id              serial PRIMARY KEY,
         name            varchar(200) NOT NULL,
         token_hash      char(64) NOT NULL UNIQUE,
-        created_at      timestamptz NOT NULL DEFAULT now()
+        -- a class spans sandboxes: outside a sandbox's transaction sim_now() is the database's time
+        created_at      timestamptz NOT NULL DEFAULT sim_now()
       );
 
       CREATE TABLE training_class_sandboxes (

@@ -123,15 +123,27 @@ export class ClassesService {
   /** Deletes the class with every trainee's sandbox. */
   async remove(classId: number): Promise<void> {
     await this.load(classId);
-    for (const m of await this.members(classId)) await this.sandboxes.remove(m.sandbox_id).catch(ignoreGone);
+    for (const m of await this.members(classId)) await this.removeSandbox(m.sandbox_id);
     await this.db.query('DELETE FROM training_classes WHERE id = $1', [classId]);
   }
 
   /** Deletes one trainee's sandbox; the class keeps the others (and its number is not reused). */
   async removeOne(classId: number, trainee: number): Promise<void> {
     const m = await this.member(classId, trainee);
-    await this.sandboxes.remove(m.sandbox_id).catch(ignoreGone);
+    await this.removeSandbox(m.sandbox_id);
     await this.db.query('DELETE FROM training_class_sandboxes WHERE class_id = $1 AND trainee = $2', [classId, trainee]);
+  }
+
+  /** A trainee's sandbox goes with the sandboxes of its drills and its challenges (kept by sandbox id, without a foreign key). */
+  private async removeSandbox(sandboxId: number): Promise<void> {
+    const drills: { sandbox_id: number }[] = await this.db.query(
+      'SELECT r.sandbox_id FROM training_drills d JOIN scenario_runs r ON r.id = d.run_id WHERE d.sandbox_id = $1',
+      [sandboxId],
+    );
+    for (const d of drills) await this.sandboxes.remove(d.sandbox_id).catch(ignoreGone);
+    await this.sandboxes.remove(sandboxId).catch(ignoreGone);
+    await this.db.query('DELETE FROM training_drills WHERE sandbox_id = $1', [sandboxId]);
+    await this.db.query('DELETE FROM training_challenges WHERE sandbox_id = $1', [sandboxId]);
   }
 
   /** The class a sandbox belongs to, if any. */

@@ -120,7 +120,14 @@ describe('training classes', () => {
     const all = await api.post(`/_sim/classes/${c.body.id}/actions/reset`);
     expect(all.body.trainees.map((x: { signed_in: unknown[] }) => x.signed_in)).toEqual([[], []]);
 
+    // A trainee's drill sandbox goes with theirs.
+    const sub2 = two.personas.find((p: { key: string }) => p.key === 'subcontractor');
+    const subToken = (await signIn(sub2.email, sub2.password, two.client_id)).body.access_token;
+    const drill = await api.post('/_sim/training/drills', { scenario: 'tool_hidden' }, { token: subToken });
+    expect(drill.status).toBe(201);
+    const drillSandbox = (await t.db.query('SELECT sandbox_id FROM scenario_runs WHERE id = $1', [drill.body.id])).rows[0].sandbox_id;
     expect((await api.delete(`/_sim/classes/${c.body.id}/trainees/2`)).status).toBe(204);
+    expectError(await api.get(`/_sim/sandboxes/${drillSandbox}`), 404, 'not_found');
     expectError(await api.get(`/_sim/sandboxes/${two.sandbox_id}`), 404, 'not_found');
     expect((await api.get(`/_sim/classes/${c.body.id}`)).body.trainees.map((x: { trainee: number }) => x.trainee)).toEqual([1]);
     expectError(await api.delete(`/_sim/classes/${c.body.id}/trainees/2`), 404, 'not_found');
