@@ -80,6 +80,23 @@ describe('the training console in a browser', () => {
       const kept = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string } }).sessionStorage.getItem('sitesim.console.trainer'));
       expect(JSON.parse(kept).classes[String(classId)].class_token).toMatch(/^cls_/);
     });
+    await b.step("a trainee sandbox's controls", async () => {
+      await page.getByText('Trainee 3: latency, faults, load and clock').click();
+      const controls = page.locator('details.controls').nth(2);
+      await controls.getByLabel('Profile', { exact: true }).selectOption('instant');
+      await controls.getByRole('button', { name: 'Apply' }).click();
+      await controls.getByText('Latency profile: instant.').waitFor();
+      await controls.getByLabel('Advance by (hours)').fill('3');
+      await controls.getByRole('button', { name: 'Advance' }).click();
+      await controls.getByText('The clock moved 3 h on.').waitFor();
+      await controls.getByText(/3 h ahead of real time/).waitFor();
+      await controls.getByRole('button', { name: 'Add fault' }).click();
+      await controls.getByRole('button', { name: /^Remove fault \d+$/ }).waitFor();
+      const sandbox = (await t.client().get(`/_sim/classes/${classId}`)).body.trainees[2].sandbox_id;
+      expect((await t.client().get(`/_sim/sandboxes/${sandbox}/settings`)).body.latency_profile).toBe('instant');
+      expect((await t.client().get(`/_sim/sandboxes/${sandbox}/clock`)).body.offset_seconds).toBeGreaterThanOrEqual(3 * 3600 - 5);
+      await expectAccessible(page);
+    });
     await b.step('login sheet', async () => {
       await page.getByRole('link', { name: 'Print the login sheet' }).click();
       await page.getByRole('heading', { level: 1, name: 'Login sheet: Monday onboarding' }).waitFor();
@@ -130,13 +147,17 @@ describe('the training console in a browser', () => {
       const budgetRow = page.locator('tr[data-tool="budget"]');
       expect(await budgetRow.locator('.tag').textContent()).toBe('refused');
       expect(await page.locator('tr[data-tool="rfis"] .tag').textContent()).toBe('open');
-      await budgetRow.getByRole('button', { name: 'Why not Budget?' }).click();
-      const why = page.getByRole('region', { name: 'Why: budget.view' });
-      await why.getByText('Refused by').waitFor();
-      expect(await why.locator('dl').textContent()).toContain('Permission level');
-      expect(await why.locator('dl').textContent()).toMatch(/You have\s*none/);
-      expect(await why.locator('dl').textContent()).toMatch(/Needed\s*read_only/);
-      expect(await why.textContent()).toContain('What an administrator could change');
+      // by keyboard: the button takes focus and opens the panel with Enter
+      const why = budgetRow.getByRole('button', { name: 'Why not Budget?' });
+      await why.focus();
+      await page.keyboard.press('Enter');
+      expect(await why.getAttribute('aria-expanded')).toBe('true');
+      const panel = page.getByRole('region', { name: 'Why: budget.view' });
+      await panel.getByText('Refused by').waitFor();
+      expect(await panel.locator('dl').textContent()).toContain('Permission level');
+      expect(await panel.locator('dl').textContent()).toMatch(/You have\s*none/);
+      expect(await panel.locator('dl').textContent()).toMatch(/Needed\s*read_only/);
+      expect(await panel.textContent()).toContain('What an administrator could change');
       await expectAccessible(page);
     });
     await b.step('the budget refused, with Why?', async () => {
