@@ -1,14 +1,12 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AppError, FieldError } from '../common/errors';
-import { isErrorCode } from '../common/errors/error-codes';
 import { Doc } from '../common/openapi/doc.decorator';
 import { parseId } from '../common/validation/id.pipe';
 import { Authenticated, SimControl } from '../permissions/route-access';
 import { SimScopes } from '../sandboxes/sim-scopes';
-import { RESOURCES, TIMELINE_RESOURCES, TimelineResourceName } from './timeline-resources';
+import { TIMELINE_RESOURCES, TimelineResourceName } from './timeline-resources';
 import { ItemTimeline, TimelineQuery } from './timeline.schemas';
 import { TimelineService } from './timeline.service';
 
@@ -38,7 +36,6 @@ export class TimelineController {
   constructor(
     private readonly timelines: TimelineService,
     private readonly scopes: SimScopes,
-    private readonly adapter: HttpAdapterHost,
   ) {}
 
   @Get('timeline')
@@ -65,20 +62,8 @@ export class TimelineController {
     ok: { description: 'The timeline, oldest first', schema: ItemTimeline },
     errors: ['validation_failed', 'not_found', 'permission_denied', 'not_in_company', 'not_project_member', 'tool_inactive'],
   })
-  async forPersona(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const q = parseQuery(query);
-    const auth = req.auth!;
-    // The item as its own route answers this persona: what they may not open, they get no timeline of.
-    const res = await (this.adapter.httpAdapter.getInstance() as FastifyInstance).inject({
-      method: 'GET',
-      url: `/rest/v1.0/projects/${q.projectId}/${RESOURCES[q.resource].path}/${q.resourceId}`,
-      headers: { authorization: String(req.headers.authorization), 'procore-company-id': String(auth.companyId), 'x-request-id': `${String(req.id)}.item` },
-    });
-    if (res.statusCode !== 200) {
-      const e = (JSON.parse(res.body || '{}') as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }).error;
-      const code = e?.code && isErrorCode(e.code) ? e.code : 'not_found';
-      throw new AppError(code, e?.message ?? `${q.resource} #${q.resourceId} was not found.`, e?.details ?? {});
-    }
-    return this.timelines.timeline({ companyId: auth.companyId, ...q, values: false });
+  forPersona(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.timelines.forPersona(String(req.headers.authorization), req.auth!.companyId, String(req.id), parseQuery(query));
   }
+
 }

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyInstance } from 'fastify';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
+import { isErrorCode } from '../common/errors/error-codes';
 import type { JobMeta } from '../queues/outbox-relay';
 import { QueueName } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
@@ -56,7 +59,27 @@ export class TimelineService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly queues: QueueRegistry,
     private readonly clock: SandboxClock,
+    private readonly adapter: HttpAdapterHost,
   ) {}
+
+  /**
+   * A persona's timeline: only of an item its own route answers them (asked
+   * in-process with their own token), whose refusal is answered as it is; the
+   * changed fields by name only.
+   */
+  async forPersona(authorization: string, companyId: number, requestId: string, q: Omit<TimelineAsk, 'companyId' | 'values'>): Promise<Record<string, unknown>> {
+    const res = await (this.adapter.httpAdapter.getInstance() as FastifyInstance).inject({
+      method: 'GET',
+      url: `/rest/v1.0/projects/${q.projectId}/${RESOURCES[q.resource].path}/${q.resourceId}`,
+      headers: { authorization, 'procore-company-id': String(companyId), 'x-request-id': `${requestId}.item` },
+    });
+    if (res.statusCode !== 200) {
+      const e = (JSON.parse(res.body || '{}') as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }).error;
+      const code = e?.code && isErrorCode(e.code) ? e.code : 'not_found';
+      throw new AppError(code, e?.message ?? `${q.resource} #${q.resourceId} was not found.`, e?.details ?? {});
+    }
+    return this.timeline({ ...q, companyId, values: false });
+  }
 
   async timeline(ask: TimelineAsk): Promise<Record<string, unknown>> {
     const def = RESOURCES[ask.resource];
