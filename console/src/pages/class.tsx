@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Link, navigate } from '../router';
 import { trainer, type TrainerClass } from '../session';
 import { ClassView, classApi, Fault, Trainee } from '../trainer-api';
@@ -51,6 +51,11 @@ function ClassBody({ kept }: { kept: TrainerClass }) {
   const api = classApi(kept);
   const view = useLoad(() => api.get(), [kept.id]);
   const action = useAction();
+  // Who is signed in changes as trainees arrive: read it again every 15 s while the page is open.
+  useEffect(() => {
+    const timer = setInterval(() => view.reload(), 15_000);
+    return () => clearInterval(timer);
+  }, [kept.id]);
 
   if (view.loading && !view.data) return <Loading what="the class" />;
   if (view.error) return <Page title={`Class #${kept.id}`}><ErrorBox error={view.error} /></Page>;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call } from '../api';
-import type { TrainerClass } from '../session';
+import { trainer, type TrainerClass } from '../session';
 import type { Trainee } from '../trainer-api';
 import { ErrorBox, Field, Loading, Section, useLoad } from '../ui';
 
@@ -21,7 +21,8 @@ interface Results {
 
 /** The trainer arms a hidden cause on a trainee's sandbox, and reads every trainee's results. */
 export function ChallengePanel(props: { kept: TrainerClass; trainees: Trainee[] }) {
-  const anyToken = Object.values(props.kept.sandbox_tokens)[0] ?? null;
+  const operator = trainer.get().operator_token;
+  const anyToken = Object.values(props.kept.sandbox_tokens)[0] ?? operator;
   const scenarios = useLoad(() => call<{ key: string; number: number; title: string; causes: string[] }[]>('GET', '/_sim/scenarios', { token: anyToken }), [props.kept.id]);
   const results = useLoad(() => call<Results>('GET', `/_sim/classes/${props.kept.id}/results`, { token: props.kept.class_token }), [props.kept.id]);
   const [busy, setBusy] = useState(false);
@@ -37,7 +38,7 @@ export function ChallengePanel(props: { kept: TrainerClass; trainees: Trainee[] 
     setError(null);
     setArmed(null);
     try {
-      const c = await call<Challenge>('POST', `/_sim/sandboxes/${sandboxId}/challenges`, { token: props.kept.sandbox_tokens[String(sandboxId)], body: { scenario } });
+      const c = await call<Challenge>('POST', `/_sim/sandboxes/${sandboxId}/challenges`, { token: props.kept.sandbox_tokens[String(sandboxId)] ?? operator, body: { scenario } });
       const t = props.trainees.find((x) => x.sandbox_id === sandboxId);
       setArmed(`Challenge #${c.id} armed for trainee ${t?.trainee}: ${c.title}. They see only the symptom, as ${c.affected_persona ?? 'the affected user'}.`);
       results.reload();
