@@ -149,6 +149,8 @@ describe('simulated activity: synthetic users working through real workflows', (
     const metrics = await api.request('GET', '/metrics', { headers: { accept: 'text/plain' } });
     const line = metrics.text.split('\n').find((l) => l.startsWith('sitesim_activity_actions_total{workflow="rfis",step="create_draft",outcome="ok"}'));
     expect(Number(line?.split(' ')[1])).toBe(actions.filter((a) => a.workflow === 'rfis' && a.step === 'create_draft').length);
+    const progress = (outcome: string) => metrics.text.split('\n').find((l) => l.startsWith(`sitesim_activity_run_actions{company_id="${sb.info.company_id}",state="finished",outcome="${outcome}"}`));
+    expect([progress('planned'), progress('ok')].map((l) => Number(l?.split(' ')[1]))).toEqual([90, 90]);
   }, 120_000);
 
   it('plans the same actions for the same seed, and others for another seed', async () => {

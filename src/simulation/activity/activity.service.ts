@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
+import { Gauge } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
@@ -110,6 +111,7 @@ export class ActivityService implements OnModuleInit {
 
   onModuleInit(): void {
     this.processors.register('sim.activity', (payload, job) => this.act(payload, job));
+    this.registerGauge();
   }
 
   private key(companyId: number): string {
@@ -500,15 +502,26 @@ export class ActivityService implements OnModuleInit {
     return this.photoBytes;
   }
 
-  /** Actions of running activities, for `/metrics` (read from Redis: any process may run them). */
-  async running(): Promise<{ companyId: number; run: ActivityRun; counts: Record<string, string> }[]> {
-    const ids = await this.redis.smembers(`${this.config.redisPrefix}:activity:runs`);
-    const out: { companyId: number; run: ActivityRun; counts: Record<string, string> }[] = [];
-    for (const id of ids) {
-      const run = await this.runOf(Number(id));
-      if (!run) continue;
-      out.push({ companyId: Number(id), run, counts: await this.redis.hgetall(this.runKey(run, 'counts')) });
-    }
-    return out;
+  /** Every sandbox's current run, by outcome, for `/metrics` (from Redis: any process may run its actions). */
+  private registerGauge(): void {
+    const gauge: Gauge<'company_id' | 'state' | 'outcome'> = new Gauge({
+      name: 'sitesim_activity_run_actions',
+      help: "Actions of each sandbox's current activity run, by outcome (ok, failed, skipped) and planned, with the run's state",
+      labelNames: ['company_id', 'state', 'outcome'] as const,
+      registers: [this.metrics.registry],
+      collect: async () => {
+        gauge.reset();
+        const ids = await this.redis.smembers(`${this.config.redisPrefix}:activity:runs`).catch(() => [] as string[]);
+        for (const id of ids) {
+          const run = await this.runOf(Number(id)).catch(() => null);
+          if (!run) continue;
+          const counts = await this.redis.hgetall(this.runKey(run, 'counts'));
+          const labels = { company_id: id, state: run.state };
+          gauge.set({ ...labels, outcome: 'planned' }, run.planned);
+          for (const outcome of ['ok', 'failed', 'skipped'] as const) gauge.set({ ...labels, outcome }, Number(counts[outcome] ?? 0));
+        }
+      },
+    });
   }
+
 }
