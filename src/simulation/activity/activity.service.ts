@@ -5,7 +5,7 @@ import { DelayedError, Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
 import { Gauge } from 'prom-client';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
@@ -180,7 +180,7 @@ export class ActivityService implements OnModuleInit {
     const durationMs = (actions[actions.length - 1]?.at_ms ?? 0) * stretch;
     const run: ActivityRun = {
       ...spec,
-      id: randomUUID().slice(0, 12),
+      id: randomBytes(6).toString('hex'),
       company_id: target.companyId,
       project_id: input.project_id,
       api_url: apiUrl,
