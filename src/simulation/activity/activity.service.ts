@@ -44,6 +44,8 @@ export interface ActivityRun extends ActivitySpec {
   company_id: number;
   project_id: number;
   api_url: string;
+  /** The sandbox's version at the start: a reset (or a deletion) stops the run, whose items are gone. */
+  sandbox_version: number;
   state: 'running' | 'stopped' | 'finished';
   planned: number;
   /** The schedule is stretched by this factor to keep every user within the sandbox's rate limits. */
@@ -135,7 +137,7 @@ export class ActivityService implements OnModuleInit {
     if (planned < 1) throw AppError.field('duration_seconds', `gives no action at ${spec.rate_per_minute} a minute: run for at least ${Math.ceil(60 / spec.rate_per_minute)} s`);
     if (planned > ACTIVITY_LIMITS.actions) throw AppError.field('duration_seconds', `gives ${planned} actions at this rate; a run has at most ${ACTIVITY_LIMITS.actions}`);
     const apiUrl = this.apiUrl();
-    const [sandbox] = await this.db.query('SELECT settings, seed, seeded_ids, persona_password FROM sandboxes WHERE id = $1', [target.sandboxId]);
+    const [sandbox] = await this.db.query('SELECT settings, seed, seeded_ids, persona_password, version FROM sandboxes WHERE id = $1', [target.sandboxId]);
     const personas: Record<string, number> = sandbox.seeded_ids?.personas ?? {};
     const needed = personasOf(spec.mix);
     const members: { user_id: number; email: string; name: string; job_title: string | null; vendor_id: number | null; company_template_id: number | null; project_template_id: number | null; on_project: boolean }[] =
@@ -184,6 +186,7 @@ export class ActivityService implements OnModuleInit {
       company_id: target.companyId,
       project_id: input.project_id,
       api_url: apiUrl,
+      sandbox_version: sandbox.version,
       state: 'running',
       planned: actions.length,
       stretch,
@@ -223,10 +226,11 @@ export class ActivityService implements OnModuleInit {
     await this.stopRun(companyId);
   }
 
-  private async stopRun(companyId: number): Promise<void> {
+  private async stopRun(companyId: number, why?: string): Promise<void> {
     const run = await this.runOf(companyId);
     if (!run || run.state !== 'running') return;
     run.state = 'stopped';
+    if (why) run.warnings.push(`Stopped: ${why}.`);
     run.stopped_at = (await this.clock.now(companyId)).toISOString();
     await this.redis.set(this.key(companyId), JSON.stringify(run));
     // The next action waits on the queue as a delayed job: it goes now (an action already running finishes its step).
@@ -273,6 +277,11 @@ export class ActivityService implements OnModuleInit {
     if (!run || run.id !== payload.runId || run.state !== 'running') return { skipped: 'the activity was stopped' };
     const action = this.planOf(run)[payload.index];
     if (!action) return { skipped: 'not in the plan' };
+    const [sandbox] = await this.db.query('SELECT version FROM sandboxes WHERE company_id = $1', [run.company_id]);
+    if (sandbox?.version !== run.sandbox_version) {
+      await this.stopRun(run.company_id, sandbox ? 'the sandbox was reset' : 'the sandbox was deleted');
+      return { skipped: 'the sandbox was reset or deleted' };
+    }
     await this.schedule(run, payload.index + 1);
     const itemField = `${action.workflow}:${action.instance}`;
     let item: ItemState = {};
@@ -398,7 +407,7 @@ export class ActivityService implements OnModuleInit {
       for (const s of WORKFLOWS[w]) steps[`${w}.${s.step}`] = { ok: n(`step:${w}.${s.step}:ok`), failed: n(`step:${w}.${s.step}:failed`), skipped: n(`step:${w}.${s.step}:skipped`) };
     }
     const done = n('ok') + n('failed') + n('skipped');
-    const { refs: _refs, api_url: _url, started_real_ms: _real, stretch: _stretch, ...shown } = run;
+    const { refs: _refs, api_url: _url, started_real_ms: _real, stretch: _stretch, sandbox_version: _version, ...shown } = run;
     return {
       active: run.state === 'running',
       run: {
