@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, Pool } from 'undici';
 import { Metrics, StepStats } from './metrics';
+import { wallNow } from './wall-clock';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -151,7 +152,7 @@ export class HttpEngine {
 }
 
 /** Retry-After in seconds or as an HTTP date; a 429 without one waits a second. */
-export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number {
+export function retryAfterMs(value: string | string[] | undefined, now = wallNow()): number {
   const v = Array.isArray(value) ? value[0] : value;
   if (v === undefined || v.trim() === '') return 1000;
   if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;

@@ -290,6 +290,11 @@ export class Metrics implements ThresholdData {
     this.queueLag.record(ms);
   }
 
+  /** Rolls the time series over to the current second (so that a quiet second still shows). */
+  tick(): void {
+    this.open();
+  }
+
   /** Live figures for the progress line: the last full second's requests and p95. */
   lastSecond(): SeriesPoint | undefined {
     return this.series[this.series.length - 1];

@@ -20,15 +20,29 @@ export class Rng {
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)];
   }
+}
 
-  /** An index chosen by weight. */
-  weighted(weights: readonly number[]): number {
-    const total = weights.reduce((a, b) => a + b, 0);
-    let x = this.next() * total;
-    for (let i = 0; i < weights.length; i++) {
-      x -= weights[i];
-      if (x < 0) return i;
+/**
+ * The workflow mix as smooth weighted round-robin: exact proportions, every
+ * workflow within the first total-weight picks, and no runs of one workflow
+ * longer than its weight asks (a random pick would leave a short run's mix to chance).
+ */
+export class WeightedRoundRobin {
+  private readonly current: number[];
+  private readonly total: number;
+
+  constructor(private readonly weights: readonly number[]) {
+    this.current = weights.map(() => 0);
+    this.total = weights.reduce((a, b) => a + b, 0);
+  }
+
+  next(): number {
+    let best = 0;
+    for (let i = 0; i < this.weights.length; i++) {
+      this.current[i] += this.weights[i];
+      if (this.current[i] > this.current[best]) best = i;
     }
-    return weights.length - 1;
+    this.current[best] -= this.total;
+    return best;
   }
 }

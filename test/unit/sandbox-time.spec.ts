@@ -15,6 +15,7 @@ const ALLOWED: Record<string, string> = {
   'src/sandboxes/sandbox-clock.ts': 'the sandbox clock: real time plus its offset, or its frozen time',
   'src/common/rate-limit/rate-limiter.ts': "rate-limit windows are the server's real hours (they protect it, whatever a sandbox's clock says)",
   'src/scenarios/sim-inbox.ts': 'a webhook receiver outside every sandbox records when it really received a call',
+  'src/load/wall-clock.ts': 'the load runner is a client outside every sandbox: it stamps its reports and reads HTTP-date Retry-After in real time',
 };
 
 const STRAYS: { name: string; pattern: RegExp }[] = [
