@@ -55,9 +55,9 @@ const TOP_KEYS = ['name', 'target', 'duration', 'arrival', 'graceful_stop', 'wor
 /** Reads a plan (YAML, or JSON, which YAML reads too) and checks all of it; throws PlanError naming each bad line. */
 export function parsePlan(text: string, file: string, overrides: PlanOverrides = {}): Plan {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const r = new Reader(lines);
-  for (const e of doc.errors) r.problems.push({ line: e.linePos?.[0]?.line, message: e.message.split('\n')[0] });
+  for (const e of doc.errors) r.problems.push({ line: e.linePos?.[0]?.line, message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') });
   if (r.problems.length) throw new PlanError(file, r.problems);
   const root = doc.contents as Node | null;
   if (!isMap(root)) throw new PlanError(file, [{ line: r.line(root), message: 'a plan is a mapping with target, workflows, arrival, duration and thresholds' }]);
