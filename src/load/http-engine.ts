@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, Pool } from 'undici';
 import { Metrics, StepStats } from './metrics';
@@ -70,6 +71,8 @@ export class HttpEngine {
     private readonly metrics: Metrics | null,
     private readonly signal: AbortSignal,
   ) {
+    // every request in flight listens to the run's end
+    setMaxListeners(0, signal);
     const u = new URL(baseUrl);
     this.prefix = u.pathname.replace(/\/+$/, '');
     this.pool = new Pool(u.origin, {
