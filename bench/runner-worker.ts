@@ -40,7 +40,7 @@ parentPort!.on('message', (job: RunnerJob) => {
   const work =
     job.kind === 'engine'
       ? engineRound(job)
-      : runPlan(parsePlan(job.yaml, 'bench.yaml'), { outDir: job.outDir, stdout: quiet(), stderr: quiet(), progress: false }).then((r) => r.report);
+      : runPlan(parsePlan(job.yaml, 'bench.yaml'), { outDir: job.outDir, stdout: quiet(), stderr: quiet(), progress: false }).then((r) => ({ report: r.report, message: r.message }));
   work.then(
     (result) => parentPort!.postMessage({ ok: true, result }),
     (err: Error) => parentPort!.postMessage({ ok: false, error: err.stack ?? err.message }),

@@ -64,6 +64,7 @@ export async function runnerBench(input: RunnerBenchInput): Promise<string[]> {
     }
     const ratios = engine.map((e, i) => e.requestsPerSec / cannon[i].requestsPerSec);
     const ratio = median(ratios);
+    process.stderr.write(`[bench] runner engine ${fmt(median(engine.map((r) => r.requestsPerSec)), 0)} req/s, autocannon ${fmt(median(cannon.map((r) => r.requestsPerSec)), 0)} req/s\n`);
     out.push(
       `  GET ${path}, ${connections} connections, ${rounds} alternating rounds of ${seconds}s`,
       `  autocannon          ${fmt(median(cannon.map((r) => r.requestsPerSec)), 0).padStart(6)} req/s (rounds: ${cannon.map((r) => fmt(r.requestsPerSec, 0)).join(', ')})  p99 ${fmt(median(cannon.map((r) => r.p99ms)), 1)} ms`,
@@ -93,7 +94,7 @@ target:
     template: training
     settings:
       latency_profile: instant
-      rate_limit: { hourly: 100000000, spike_10s: 10000000 }
+      rate_limit: { hourly: 10000000, spike_10s: 1000000 }
 duration: ${seconds}s
 arrival: { model: constant_arrival_rate, rate: ${rate}, max_vus: 400 }
 workflows: { browse: 4, rfi_lifecycle: 2, photo_upload: 1, submittal_flow: 1, change_order: 1 }
@@ -115,7 +116,8 @@ interface Trial {
 async function rateSearch(thread: RunnerThread, base: string, seconds: number, dir: string): Promise<string[]> {
   const trials: Trial[] = [];
   const trial = async (rate: number): Promise<Trial> => {
-    const report = await thread.run<LoadReport>({ kind: 'plan', yaml: planYaml(base, rate, seconds), outDir: join(dir, String(rate)) });
+    const { report, message } = await thread.run<{ report: LoadReport | null; message?: string }>({ kind: 'plan', yaml: planYaml(base, rate, seconds), outDir: join(dir, String(rate)) });
+    if (!report) throw new Error(`the plan at ${rate}/s did not run: ${message}`);
     const steps = report.steps.filter((s) => s.latency.count > 0);
     const worst = steps.reduce((a, b) => ((b.latency.p95 ?? 0) > (a.latency.p95 ?? 0) ? b : a), steps[0]);
     const t: Trial = {
