@@ -80,7 +80,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
   let runnerErrors = 0;
   let elapsedMs = 0;
   const startedAt = wallDate();
-  let released = { deleted: false };
+  let released: { deleted: boolean; status?: number } = { deleted: false };
   try {
     opts.stderr.write(`[load] ${describePlan(plan)}\n[load] sandbox ${target.sandboxId} on ${target.url}${target.created ? ' (created for the run)' : ''}\n`);
     const fixtures = await discoverFixtures(setup, new Sessions(setup, new Metrics(clock), target, 'shared'), target, runTag);
@@ -140,6 +140,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
   }
   await sampler.stop();
   released = await releaseTarget(setup, target);
+  if (target.created && !target.keep && !released.deleted) opts.stderr.write(`[load] could not delete sandbox ${target.sandboxId} (DELETE answered ${released.status ?? 'nothing'}): delete it with DELETE /_sim/sandboxes/${target.sandboxId}\n`);
   await Promise.all([engine.close(), monitor.close(), setup.close()]);
   metrics.finish(elapsedMs / 1000);
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpEngine } from './http-engine';
 import { Plan } from './plan';
 
@@ -104,12 +105,21 @@ function fromBody(plan: Plan, body: SandboxBody, simToken: string | null, create
 /** Deletes a sandbox the run created (unless the plan keeps it). */
 export async function releaseTarget(engine: HttpEngine, target: Target, force = false): Promise<{ deleted: boolean; status?: number }> {
   if (!target.created || (target.keep && !force)) return { deleted: false };
-  try {
-    const res = await engine.exchange({ method: 'DELETE', path: `/_sim/sandboxes/${target.sandboxId}`, token: target.simToken ?? undefined });
-    return { deleted: res.status === 204 || res.status === 200, status: res.status };
-  } catch {
-    return { deleted: false };
+  const token = target.simToken ?? undefined;
+  // the run's jobs first (a recalculation or an upload still running): deleting under them can deadlock
+  await engine.exchange({ method: 'POST', path: `/_sim/settle?project_id=${target.projects.first}&timeout_ms=15000`, token }).catch(() => undefined);
+  let status: number | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const res = await engine.exchange({ method: 'DELETE', path: `/_sim/sandboxes/${target.sandboxId}`, token });
+      status = res.status;
+      if (res.status < 500) break;
+    } catch {
+      /* tried again below */
+    }
+    await sleep(500 * (attempt + 1));
   }
+  return { deleted: status === 204 || status === 200, status };
 }
 
 function describe(body: unknown): string {

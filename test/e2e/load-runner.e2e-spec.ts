@@ -129,6 +129,7 @@ describe('npm run load: workflow plans against a listening sitesim', () => {
     const visible = report.consistency.find((c) => c.kind === 'visible_to_other')!;
     expect(visible.count + visible.timeouts).toBeGreaterThanOrEqual(flow.completed);
     expect(report.thresholds.find((th) => th.source === 'iterations:submittal_flow count > 0')).toMatchObject({ ok: true, actual: flow.completed });
+    expect(report.plan.sandbox.deleted).toBe(true);
   });
 
   it('runs budget-month-end.yaml: each approval waits for the budget view to show it, and the queues are sampled meanwhile', async () => {
@@ -149,6 +150,7 @@ describe('npm run load: workflow plans against a listening sitesim', () => {
     expect(report.queues.depth.count).toBe(report.queues.samples.length);
     expect(report.thresholds.map((th) => th.source)).toContain('queue_depth max < 200');
     expect(report.thresholds.every((th) => th.actual !== null)).toBe(true);
+    expect(report.plan.sandbox.deleted).toBe(true);
   });
 
   it('runs against an existing sandbox by its token, leaves it in place, and exits 1 with a JUnit failure when a threshold fails', async () => {
