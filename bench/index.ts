@@ -11,6 +11,7 @@ import { guardBench } from './guard.bench';
 import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
 import { rfiListBench } from './rfis.bench';
+import { runnerBench } from './runner.bench';
 import { serializeBench } from './serialize.bench';
 import { uploadsBench } from './uploads.bench';
 import { freshDatabase } from './support';
@@ -91,6 +92,11 @@ async function main(): Promise<void> {
   }
   if (want('queue')) {
     out.push(...(await queueBench(app, sb.company_id, Number(process.env.BENCH_JOBS ?? 3000))), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('runner')) {
+    out.push(...(await runnerBench({ app, base, companyId: sb.company_id, token: login.access_token, seconds })), '');
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   }
