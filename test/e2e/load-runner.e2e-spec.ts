@@ -73,7 +73,7 @@ describe('npm run load: workflow plans against a listening sitesim', () => {
     expect(report.thresholds).toHaveLength(8);
     expect(report.thresholds.every((th) => th.ok && th.actual !== null)).toBe(true);
     expect(report.queues.samples.length).toBeGreaterThan(0);
-    expect(Object.keys(report.queues.samples[0].depth).sort()).toEqual(['budget', 'sync', 'uploads', 'webhooks']);
+    expect(Object.keys(report.queues.samples[0].depth).sort()).toEqual(['activity', 'budget', 'sync', 'uploads', 'webhooks']);
     expect(report.series.length).toBeGreaterThan(0);
     expect(report.series.reduce((n, p) => n + p.requests, 0)).toBe(report.totals.http_reqs);
 
