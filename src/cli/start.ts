@@ -3,55 +3,33 @@ import { createApp } from '../bootstrap';
 import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { runMigrations } from '../database/migrate';
 import { stopOnSignals } from '../main';
-import { SandboxesService } from '../sandboxes/sandboxes.service';
 import { startWorker } from '../worker';
+import { banner, baseUrl } from './banner';
+import { demoSandbox, prepareDemoSandbox } from './demo-sandbox';
+import { isSingleProcess, parseStartArgs, StartOptions, UsageError, USAGE } from './start-options';
+import { ChildSpec, Supervisor } from './supervisor';
 
-export const DEMO_SANDBOX = 'Demo training sandbox';
+export { DEMO_SANDBOX } from './demo-sandbox';
 
-interface SandboxView {
-  id: number;
-  company_id: number;
-  sandbox_token: string;
-  personas: { key: string; email: string; password: string; template: string; user_id: number }[];
-  projects: { id: number; name: string }[];
-  apps: { key: string; client_id: string; client_secret?: string; redirect_uris: string[] }[];
-}
+const say = (line: string) => process.stderr.write(`${line}\n`);
 
-function banner(base: string, sb: SandboxView, config: AppConfig): string {
-  const pad = (s: string, n: number) => s.padEnd(n);
-  const lines = [
-    '',
-    '  sitesim is running',
-    '',
-    `  API        ${base}/rest/v1.0`,
-    `  Docs       ${base}/docs   (OpenAPI: ${base}/docs/openapi.json)`,
-    `  Health     ${base}/health   Metrics: ${base}/metrics`,
-    `  Simulator  ${base}/_sim   (controls ${config.openControls ? 'open to anyone (SIM_OPEN_CONTROLS=true)' : 'need the sandbox token'})`,
-    '',
-    `  Demo sandbox #${sb.id} (company ${sb.company_id}; send Procore-Company-Id: ${sb.company_id})`,
-    `  Sandbox token  ${sb.sandbox_token}`,
-    `  Projects       ${sb.projects.map((p) => `${p.id} ${p.name}`).join('; ')}`,
-    '',
-    `  ${pad('persona', 20)}${pad('login', 44)}${pad('password', 24)}template`,
-    ...sb.personas.map((p) => `  ${pad(p.key, 20)}${pad(p.email, 44)}${pad(p.password, 24)}${p.template}`),
-    '',
-    ...sb.apps.map((a) => `  OAuth app ${pad(a.key, 16)} client_id ${a.client_id}  client_secret ${a.client_secret ?? '(unchanged)'}`),
-    '',
-    '  Sign in:',
-    `    curl -s -X POST ${base}/oauth/token -H 'Content-Type: application/json' \\`,
-    `      -d '{"grant_type":"password","username":"${sb.personas[1]?.email ?? sb.personas[0].email}","password":"${sb.personas[0].password}"}'`,
-    '',
-    '  Ctrl-C stops.',
-    '',
-  ];
-  return lines.join('\n');
-}
-
-/** `npm start`: migrate, start API + worker, create or refresh the demo sandbox, print how to use it. */
-export async function run(): Promise<void> {
-  let config: AppConfig;
+/** The flags, or the process ends: 2 with a message for a wrong command line, 0 after `--help`. */
+export function optionsOrExit(argv: readonly string[]): StartOptions {
   try {
-    config = loadConfig({ SIM_OPEN_CONTROLS: 'true', ...process.env });
+    const parsed = parseStartArgs(argv);
+    if (parsed !== 'help') return parsed;
+    process.stdout.write(USAGE);
+    process.exit(0);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`npm start: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig({ SIM_OPEN_CONTROLS: 'true', ...process.env });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${err.message}\n`);
@@ -59,35 +37,76 @@ export async function run(): Promise<void> {
     }
     throw err;
   }
+}
+
+/**
+ * `npm start`: migrate, create or refresh the demo sandbox, start the API and
+ * the job workers, print how to use them. One process by default; with
+ * `--api N --workers M`, a supervisor and N + M child processes.
+ */
+export async function run(options: StartOptions = { api: 1, workers: 0 }): Promise<void> {
+  const config = configOrExit();
   const applied = await runMigrations(config.databaseUrl);
-  process.stderr.write(applied.length ? `[start] migrations applied: ${applied.join(', ')}\n` : '[start] schema is up to date\n');
+  say(applied.length ? `[start] migrations applied: ${applied.join(', ')}` : '[start] schema is up to date');
+  if (isSingleProcess(options)) await runOne(config);
+  else await runMany(config, options);
+}
+
+/** The API with the job workers in this process (SIM_ROLE=api leaves the jobs to worker processes started elsewhere). */
+async function runOne(config: AppConfig): Promise<void> {
   const app = await createApp(config, { logger: ['warn', 'error'] });
   await app.listen({ port: config.port, host: config.host });
   const worker = config.role === 'api' ? null : await startWorker(config, app);
-
-  const sandboxes = app.get(SandboxesService);
-  const existing = await sandboxes.findByName(DEMO_SANDBOX);
-  process.stderr.write(existing ? `[start] refreshing the demo sandbox #${existing}…\n` : '[start] creating the demo sandbox…\n');
-  let view: SandboxView;
-  if (existing) {
-    await sandboxes.reset(existing);
-    view = (await sandboxes.rotate(existing)) as unknown as SandboxView;
-  } else {
-    view = (await sandboxes.create(DEMO_SANDBOX, 'training', 1)) as unknown as SandboxView;
-  }
+  const view = await demoSandbox(app, say);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const base = config.publicUrl ?? `http://${host}:${port}`;
-  process.stdout.write(banner(base, view, config));
+  process.stdout.write(banner(baseUrl(config, port), view, config, null));
   stopOnSignals(async () => {
     await worker?.close();
     await app.close();
   });
 }
 
+/** N API processes on one port and M worker processes, under a supervisor; the sandbox is ready before any starts. */
+async function runMany(config: AppConfig, options: StartOptions): Promise<void> {
+  const view = await prepareDemoSandbox(config, say);
+  const shared = { SIM_OPEN_CONTROLS: String(config.openControls) };
+  const specs: ChildSpec[] = [
+    ...Array.from({ length: options.api }, (_, i) => ({ name: `api-${i + 1}`, role: 'api' as const })),
+    ...Array.from({ length: options.workers }, (_, i) => ({ name: `worker-${i + 1}`, role: 'worker' as const })),
+  ].map((c) => ({ ...c, env: { ...shared, SIM_ROLE: c.role, SIM_PROCESS_NAME: c.name } }));
+  say(`[start] starting ${options.api} API process${options.api === 1 ? '' : 'es'} and ${options.workers} worker process${options.workers === 1 ? '' : 'es'}…`);
+  const supervisor = new Supervisor(specs, { log: say });
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      say(`\n${signal} again: killing every process`);
+      supervisor.kill();
+      return;
+    }
+    say(`\n${signal}: stopping ${specs.length} processes…`);
+    void supervisor.stop(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  void supervisor.done.then((code) => {
+    say(code === 0 ? '[start] every process stopped' : '[start] stopped');
+    process.exit(code);
+  });
+
+  let children;
+  try {
+    children = await supervisor.start();
+  } catch {
+    return; // the supervisor said why, and is stopping the rest (done exits)
+  }
+  const port = children.find((c) => c.role === 'api')?.port ?? config.port;
+  process.stdout.write(banner(baseUrl(config, port), view, config, children));
+}
+
 if (require.main === module) {
-  run().catch((err: Error) => {
+  run(optionsOrExit(process.argv.slice(2))).catch((err: Error) => {
     process.stderr.write(`failed to start: ${err.message}\n`);
     process.exit(1);
   });
