@@ -1,17 +1,10 @@
-import 'reflect-metadata';
-import { createApp } from '../bootstrap';
-import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
-import { runMigrations } from '../database/migrate';
-import { stopOnSignals } from '../main';
-import { startWorker } from '../worker';
-import { banner, baseUrl } from './banner';
-import { demoSandbox, prepareDemoSandbox } from './demo-sandbox';
-import { isSingleProcess, parseStartArgs, StartOptions, UsageError, USAGE } from './start-options';
-import { ChildSpec, Supervisor } from './supervisor';
+import { parseStartArgs, StartOptions, UsageError, USAGE } from './start-options';
 
-export { DEMO_SANDBOX } from './demo-sandbox';
-
-const say = (line: string) => process.stderr.write(`${line}\n`);
+/**
+ * `npm start [-- --api N --workers M]` (scripts/start.js runs it once built).
+ * The flags are read before anything else is loaded, so that a wrong command
+ * line is answered at once.
+ */
 
 /** The flags, or the process ends: 2 with a message for a wrong command line, 0 after `--help`. */
 export function optionsOrExit(argv: readonly string[]): StartOptions {
@@ -27,86 +20,15 @@ export function optionsOrExit(argv: readonly string[]): StartOptions {
   }
 }
 
-function configOrExit(): AppConfig {
-  try {
-    return loadConfig({ SIM_OPEN_CONTROLS: 'true', ...process.env });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
-/**
- * `npm start`: migrate, create or refresh the demo sandbox, start the API and
- * the job workers, print how to use them. One process by default; with
- * `--api N --workers M`, a supervisor and N + M child processes.
- */
+/** Migrates, prepares the demo sandbox and starts the processes (src/cli/launch.ts). */
 export async function run(options: StartOptions = { api: 1, workers: 0 }): Promise<void> {
-  const config = configOrExit();
-  const applied = await runMigrations(config.databaseUrl);
-  say(applied.length ? `[start] migrations applied: ${applied.join(', ')}` : '[start] schema is up to date');
-  if (isSingleProcess(options)) await runOne(config);
-  else await runMany(config, options);
-}
-
-/** The API with the job workers in this process (SIM_ROLE=api leaves the jobs to worker processes started elsewhere). */
-async function runOne(config: AppConfig): Promise<void> {
-  const app = await createApp(config, { logger: ['warn', 'error'] });
-  await app.listen({ port: config.port, host: config.host });
-  const worker = config.role === 'api' ? null : await startWorker(config, app);
-  const view = await demoSandbox(app, say);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  process.stdout.write(banner(baseUrl(config, port), view, config, null));
-  stopOnSignals(async () => {
-    await worker?.close();
-    await app.close();
-  });
-}
-
-/** N API processes on one port and M worker processes, under a supervisor; the sandbox is ready before any starts. */
-async function runMany(config: AppConfig, options: StartOptions): Promise<void> {
-  const view = await prepareDemoSandbox(config, say);
-  const shared = { SIM_OPEN_CONTROLS: String(config.openControls) };
-  const specs: ChildSpec[] = [
-    ...Array.from({ length: options.api }, (_, i) => ({ name: `api-${i + 1}`, role: 'api' as const })),
-    ...Array.from({ length: options.workers }, (_, i) => ({ name: `worker-${i + 1}`, role: 'worker' as const })),
-  ].map((c) => ({ ...c, env: { ...shared, SIM_ROLE: c.role, SIM_PROCESS_NAME: c.name } }));
-  say(`[start] starting ${options.api} API process${options.api === 1 ? '' : 'es'} and ${options.workers} worker process${options.workers === 1 ? '' : 'es'}…`);
-  const supervisor = new Supervisor(specs, { log: say });
-
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
-      say(`\n${signal} again: killing every process`);
-      supervisor.kill();
-      return;
-    }
-    say(`\n${signal}: stopping ${specs.length} processes…`);
-    void supervisor.stop(0);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  void supervisor.done.then((code) => {
-    say(code === 0 ? '[start] every process stopped' : '[start] stopped');
-    process.exit(code);
-  });
-
-  let children;
-  try {
-    children = await supervisor.start();
-  } catch {
-    return; // the supervisor said why, and is stopping the rest (done exits)
-  }
-  const port = children.find((c) => c.role === 'api')?.port ?? config.port;
-  process.stdout.write(banner(baseUrl(config, port), view, config, children));
+  const { launch } = await import('./launch');
+  await launch(options);
 }
 
 if (require.main === module) {
-  run(optionsOrExit(process.argv.slice(2))).catch((err: Error) => {
+  const options = optionsOrExit(process.argv.slice(2));
+  run(options).catch((err: Error) => {
     process.stderr.write(`failed to start: ${err.message}\n`);
     process.exit(1);
   });

@@ -32,6 +32,8 @@ export const CHILD_ENTRY = join(__dirname, `start-child${extname(__filename)}`);
 
 export interface SupervisorOptions {
   log: (line: string) => void;
+  /** The children's entry point (default: src/cli/start-child). */
+  entry?: string;
   rules?: RestartRules;
   /** How long the children have to stop after SIGTERM before they are killed. */
   stopTimeoutMs?: number;
@@ -79,7 +81,7 @@ export class Supervisor {
   /** Starts every child; resolves once each has said it serves, rejects if one keeps crashing before. */
   start(): Promise<ChildView[]> {
     if (!cluster.isPrimary) throw new Error('the supervisor runs in the primary process');
-    cluster.setupPrimary({ exec: CHILD_ENTRY, args: [] });
+    cluster.setupPrimary({ exec: this.options.entry ?? CHILD_ENTRY, args: [] });
     const started = new Promise<void>((resolve, reject) => (this.startup = { resolve, reject }));
     for (const slot of this.slots) this.fork(slot);
     return started.then(() => this.children());

@@ -222,5 +222,5 @@ describe('scale-out: two API processes and two worker processes', () => {
     const after = new Map(jobs.map((j) => [j.id, j]));
     for (const job of held) expect(after.get(job.id)?.processed_by).toMatch(byWorker('worker-b'));
     await via[1].delete(`/_sim/faults/${hold.body.id}`);
-  });
+  }, 120_000);
 });
