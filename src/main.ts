@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger, LogLevel } from '@nestjs/common';
-import { createApp } from './bootstrap';
+import { createApp, drainHttp } from './bootstrap';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { startWorker, WorkerHandle } from './worker';
 
@@ -27,6 +27,7 @@ export async function main(config: AppConfig, options: { logger?: LogLevel[] } =
   return {
     port,
     stop: async () => {
+      await drainHttp(app);
       await worker?.close();
       await app.close();
     },

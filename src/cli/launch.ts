@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createServer } from 'node:net';
-import { createApp } from '../bootstrap';
+import { createApp, drainHttp } from '../bootstrap';
 import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { runMigrations } from '../database/migrate';
 import { stopOnSignals } from '../main';
@@ -66,6 +66,7 @@ async function runOne(config: AppConfig): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(banner(baseUrl(config, port), view, config, null));
   stopOnSignals(async () => {
+    await drainHttp(app);
     await worker?.close();
     await app.close();
   });

@@ -2,6 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import { ApiClient } from '../support/api-client';
+import { ApiProcess } from '../support/processes';
+import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
 /** `npm start` as run from the sources (`src/cli/start.ts`, what scripts/start.js runs once built), its output kept. */
@@ -138,6 +141,35 @@ describe('npm start -- --api N --workers M', () => {
       expect(start.output).toContain('[start] every process stopped');
       for (const pid of [api1Again, api2, worker1]) expect(alive(Number(pid))).toBe(false);
     }, 180_000);
+
+    it('answers the requests it has taken before it stops on SIGTERM, then exits 0', async () => {
+      const api = await ApiProcess.start({ ...env, SIM_OPEN_CONTROLS: 'true', SIM_PROCESS_NAME: 'api-draining' });
+      try {
+        const client = ApiClient.over(api.url);
+        const sb = await TrainingSandbox.create(client, 'draining');
+        await sb.relaxLimits();
+        // Every vendor list of the sandbox waits 1.5 s inside the app, then reads the database.
+        const route = '/rest/v1.0/companies/:company_id/vendors';
+        const rule = await client.post('/_sim/faults', { target: 'http', route, method: 'GET', effect: 'delay', delay_ms: 1500, probability: 1, sandbox_id: sb.info.id });
+        expect(rule.status).toBe(201);
+        const admin = await sb.as('company_admin');
+        const vendors = `/rest/v1.0/companies/${sb.companyId}/vendors`;
+        const expected = (await t.db.query('SELECT count(*)::int AS n FROM vendors WHERE company_id = $1', [sb.companyId])).rows[0].n;
+        const slow = Promise.all([admin.get(vendors), admin.get(vendors)]);
+        await until('both requests to be in the app', async () => {
+          const { rows } = await t.db.query('SELECT evaluations FROM fault_rules WHERE id = $1', [rule.body.id]);
+          return rows[0].evaluations >= 2 ? true : undefined;
+        });
+        const exited = api.kill('SIGTERM');
+        expect((await slow).map((r) => ({ status: r.status, vendors: r.body.length }))).toEqual([
+          { status: 200, vendors: expected },
+          { status: 200, vendors: expected },
+        ]);
+        expect(await exited).toBe(0);
+      } finally {
+        await api.kill('SIGKILL');
+      }
+    }, 120_000);
 
     it('says at once that the port is taken, before migrating or starting any process', async () => {
       const taken = createServer();
