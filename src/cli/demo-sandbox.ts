@@ -19,7 +19,7 @@ export interface SandboxView {
 export async function demoSandbox(app: INestApplicationContext, log: (line: string) => void): Promise<SandboxView> {
   const sandboxes = app.get(SandboxesService);
   const existing = await sandboxes.findByName(DEMO_SANDBOX);
-  log(existing ? `[start] refreshing the demo sandbox #${existing}…` : '[start] creating the demo sandbox…');
+  log(existing ? `refreshing the demo sandbox #${existing}…` : 'creating the demo sandbox…');
   if (existing) {
     await sandboxes.reset(existing);
     return (await sandboxes.rotate(existing)) as unknown as SandboxView;

@@ -61,7 +61,7 @@ async function runOne(config: AppConfig): Promise<void> {
   const app = await createApp(config, { logger: ['warn', 'error'] });
   await app.listen({ port: config.port, host: config.host });
   const worker = config.role === 'api' ? null : await startWorker(config, app);
-  const view = await demoSandbox(app, say);
+  const view = await demoSandbox(app, (line) => say(`[start] ${line}`));
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(banner(baseUrl(config, port), view, config, null));
@@ -74,7 +74,7 @@ async function runOne(config: AppConfig): Promise<void> {
 
 /** N API processes on one port and M worker processes, under a supervisor; the sandbox is ready before any starts. */
 async function runMany(config: AppConfig, options: StartOptions): Promise<void> {
-  const view = await prepareDemoSandbox(config, say);
+  const view = await prepareDemoSandbox(config, (line) => say(`[start] ${line}`));
   const shared = { SIM_OPEN_CONTROLS: String(config.openControls) };
   const specs: ChildSpec[] = [
     ...Array.from({ length: options.api }, (_, i) => ({ name: `api-${i + 1}`, role: 'api' as const })),
