@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { ChildSpec, Supervisor } from '../src/cli/supervisor';
@@ -20,6 +21,19 @@ async function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/** CPU seconds used so far by the machine (busy, all cores) and by the given processes (Linux /proc). */
+function cpu(pids: number[]): { machine: number; processes: number } {
+  const tick = 100; // USER_HZ
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const busy = fields.reduce((a, b) => a + b, 0) - fields[3] - fields[4]; // all but idle and iowait
+  const processes = pids.reduce((sum, pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return sum + Number(after[11]) + Number(after[12]); // utime, stime
+  }, 0);
+  return { machine: busy / tick, processes: processes / tick };
 }
 
 /** `n` API processes on one port under the supervisor `npm start -- --api n` uses (this process is the cluster primary). */
@@ -53,11 +67,25 @@ export async function scaleBench(input: ScaleBenchInput): Promise<string[]> {
     }
     const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
     const results: Record<keyof typeof groups, Rate[]> = { one: [], two: [] };
+    // Cores in use during each run: the whole machine, and the API processes of the group under load.
+    const cores: Record<keyof typeof groups, { machine: number; api: number; generator: number }[]> = { one: [], two: [] };
     for (let round = 0; round < rounds; round++) {
       for (const name of ['one', 'two'] as const) {
         const url = `${groups[name].url}${path}`;
         await load(url, headers, 1, 32); // warm every process's caches and JIT
+        const pids = groups[name].supervisor.children().map((c) => c.pid);
+        const before = cpu(pids);
+        const generatorBefore = process.cpuUsage(); // this process: the load generator's thread (and the idle primary)
+        const started = performance.now();
         results[name].push(await load(url, headers, seconds, 32));
+        const generator = process.cpuUsage(generatorBefore);
+        const after = cpu(pids);
+        const elapsed = (performance.now() - started) / 1000;
+        cores[name].push({
+          machine: (after.machine - before.machine) / elapsed,
+          api: (after.processes - before.processes) / elapsed,
+          generator: (generator.user + generator.system) / 1e6 / elapsed,
+        });
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -65,7 +93,7 @@ export async function scaleBench(input: ScaleBenchInput): Promise<string[]> {
     const ratios = rps('two').map((two, i) => two / rps('one')[i]);
     const failures = [...results.one, ...results.two].reduce((n, r) => n + r.errors + r.non2xx, 0);
     const line = (label: string, name: keyof typeof groups) =>
-      `  ${label.padEnd(20)}${fmt(median(rps(name)), 0).padStart(6)} req/s (rounds: ${rps(name).map((x) => fmt(x, 0)).join(', ')})  p50 ${median(results[name].map((r) => r.p50ms))} ms  p99 ${median(results[name].map((r) => r.p99ms))} ms`;
+      `  ${label.padEnd(20)}${fmt(median(rps(name)), 0).padStart(6)} req/s (rounds: ${rps(name).map((x) => fmt(x, 0)).join(', ')})  p50 ${median(results[name].map((r) => r.p50ms))} ms  p99 ${median(results[name].map((r) => r.p99ms))} ms  cores busy: ${fmt(median(cores[name].map((c) => c.machine)), 2)} (API ${fmt(median(cores[name].map((c) => c.api)), 2)}, load generator ${fmt(median(cores[name].map((c) => c.generator)), 2)}, the rest: PostgreSQL, Redis, other load)`;
     return [
       `scale: GET /rest/v1.0/companies/{company_id}/projects (signed in, permission-checked), 32 connections, ${rounds} × ${seconds} s per group, ${availableParallelism()} cores for the load generator, the API processes, PostgreSQL and Redis`,
       line('1 API process', 'one'),
