@@ -181,6 +181,16 @@ describe('scale-out: two API processes and two worker processes', () => {
     for (const job of jobs) expect(job.processed_by).toMatch(/^worker-[ab]\/\d+@/);
   });
 
+  it('fixes a scenario run through one process through the other: what its inbox received is seen by both', async () => {
+    const run = await via[0].post('/_sim/scenarios/background_job_failed/run');
+    expect(run.status).toBe(201);
+    expect(run.body.symptom).toMatchObject({ present: true, observed: { received: 0 } });
+    // The inbox's receiver is in process 1; the fix, and the look after it, run in process 2.
+    const fixed = await via[1].post(`/_sim/scenarios/runs/${run.body.id}/actions/fix`);
+    expect(fixed.status).toBe(200);
+    expect(fixed.body).toMatchObject({ id: run.body.id, resolved: true, symptom_after: { present: false, observed: { received: 1, delivery: { status: 'delivered' } } } });
+  });
+
   it('loses nothing when a worker is killed under a stream of writes: the other takes over its jobs, and each delivers once', async () => {
     const p2 = sb.project('second');
     const hookId = await hookOn(p2, 'scale-out-kill');
