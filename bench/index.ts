@@ -12,6 +12,7 @@ import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
 import { rfiListBench } from './rfis.bench';
 import { runnerBench } from './runner.bench';
+import { scaleBench } from './scale.bench';
 import { serializeBench } from './serialize.bench';
 import { uploadsBench } from './uploads.bench';
 import { freshDatabase } from './support';
@@ -70,6 +71,12 @@ async function main(): Promise<void> {
   if (want('rfis')) {
     const pmUser = (sb as unknown as { personas: { key: string; user_id: number }[] }).personas.find((p) => p.key === 'gc_project_manager')!.user_id;
     out.push(...(await rfiListBench(app, base, sb.company_id, sb.projects[1].id, pmUser, login.access_token, seconds)), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('scale')) {
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SIM_REDIS_PREFIX: config.redisPrefix, SIM_STORAGE_DIR: storageDir, SIM_DB_POOL_SIZE: '10' };
+    out.push(...(await scaleBench({ env, companyId: sb.company_id, token: login.access_token, seconds })), '');
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   }
