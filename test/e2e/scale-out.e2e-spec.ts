@@ -20,9 +20,10 @@ const LOCK_MS = '4000';
 interface JobRow {
   id: string;
   name: string;
+  queue: string;
   state: string;
   processed_by: string | null;
-  payload: { deliveryId?: number };
+  payload: { deliveryId?: number; runId?: string };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,10 +48,11 @@ describe('scale-out: two API processes and two worker processes', () => {
   let sb: TrainingSandbox;
   let receiver: Receiver;
   let admin: [ApiClient, ApiClient];
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     t = await TestApp.start({ workers: false });
-    const env = t.processEnv({ SIM_OPEN_CONTROLS: 'true', SIM_DB_POOL_SIZE: '5', SIM_JOB_LOCK_MS: LOCK_MS });
+    env = t.processEnv({ SIM_OPEN_CONTROLS: 'true', SIM_DB_POOL_SIZE: '5', SIM_JOB_LOCK_MS: LOCK_MS });
     const start = async <P extends ApiProcess | WorkerProcess>(p: Promise<P>) => {
       const started = await p;
       running.push(started);
@@ -239,4 +241,38 @@ describe('scale-out: two API processes and two worker processes', () => {
     for (const job of held) expect(after.get(job.id)?.processed_by).toMatch(byWorker('worker-b'));
     await via[1].delete(`/_sim/faults/${hold.body.id}`);
   }, 120_000);
+
+  it('loses no action of a simulated activity when a worker is killed holding some: the other takes them over, and each item is made once', async () => {
+    const p1 = sb.project('first');
+    const c = await WorkerProcess.start({ ...env, SIM_PROCESS_NAME: 'worker-c' });
+    running.push(c);
+    const count = async () => (await t.db.query(`SELECT (SELECT count(*) FROM rfis WHERE project_id = $1)::int AS rfis, (SELECT count(*) FROM submittals WHERE project_id = $1)::int AS submittals`, [p1])).rows[0];
+    const before = await count();
+    // Each action holds 1 s before it runs: the killed worker dies holding actions it has not done.
+    const hold = await via[0].post('/_sim/faults', { target: 'job', job_name: 'sim.activity', effect: 'delay', delay_ms: 1000, probability: 1, project_id: p1 });
+    expect(hold.status).toBe(201);
+    const started = await via[0].post('/_sim/activity', { project_id: p1, rate_per_minute: 240, duration_seconds: 10, seed: 5, mix: { rfis: 2, submittals: 1 } });
+    expect(started.status).toBe(200);
+    const runId = started.body.run.id as string;
+    const activityJobs = async () => ((await via[1].get(`/_sim/jobs?project_id=${p1}`)).body as JobRow[]).filter((j) => j.queue === 'activity' && j.payload.runId === runId);
+    const held = await until('worker-c to hold activity actions', async () => {
+      const active = (await activityJobs()).filter((j) => j.state === 'active' && byWorker('worker-c').test(j.processed_by ?? ''));
+      return active.length > 0 ? active : undefined;
+    });
+    expect(await c.kill('SIGKILL')).toBeNull();
+    running.splice(running.indexOf(c), 1);
+    await via[1].delete(`/_sim/faults/${hold.body.id}`);
+
+    const run = await until('the activity to finish', async () => {
+      const state = (await via[1].get('/_sim/activity?sandbox_id=' + sb.info.id)).body.run;
+      return state.state === 'finished' ? state : undefined;
+    }, 90_000);
+    expect(run.progress).toMatchObject({ planned: 40, done: 40, ok: 40, failed: 0, skipped: 0 });
+    const plan = (await via[0].get(`/_sim/activity/plan?sandbox_id=${sb.info.id}&limit=100`)).body.actions as { workflow: string; step_index: number }[];
+    const after = await count();
+    expect(after.rfis - before.rfis).toBe(plan.filter((a) => a.workflow === 'rfis' && a.step_index === 0).length);
+    expect(after.submittals - before.submittals).toBe(plan.filter((a) => a.workflow === 'submittals' && a.step_index === 0).length);
+    const jobs = new Map((await activityJobs()).map((j) => [j.id, j]));
+    for (const job of held) expect([job.id, jobs.get(job.id)?.state, jobs.get(job.id)?.processed_by]).toEqual([job.id, 'completed', expect.stringMatching(byWorker('worker-b'))]);
+  }, 150_000);
 });
