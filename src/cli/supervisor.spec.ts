@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildSpec, Supervisor } from './supervisor';
+import { isAlive } from '../../test/support/processes';
 
 /**
  * The supervisor with real child processes of a tiny script: CHILD_MODE=serve
@@ -23,14 +24,6 @@ setInterval(() => undefined, 1000);
 
 const rules = { baseDelayMs: 100, maxDelayMs: 300, fastExitMs: 10_000, maxFastExits: 4 };
 const child = (name: string, mode: string): ChildSpec => ({ name, role: 'worker', env: { CHILD_MODE: mode } });
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -46,7 +39,7 @@ describe('the process supervisor', () => {
     const supervisor = new Supervisor([child('a', 'serve'), child('b', 'serve')], { log: (l) => log.push(l), entry, rules });
     const started = await supervisor.start();
     expect(started.map((c) => c.name)).toEqual(['a', 'b']);
-    expect(started.every((c) => alive(c.pid))).toBe(true);
+    expect(started.every((c) => isAlive(c.pid))).toBe(true);
 
     process.kill(started[0].pid, 'SIGKILL');
     await until('a to be back', () => log.some((l) => l.startsWith('[start] a is back')));
@@ -58,7 +51,7 @@ describe('the process supervisor', () => {
 
     expect(await supervisor.stop()).toBe(0);
     expect(await supervisor.done).toBe(0);
-    expect(again.some((c) => alive(c.pid))).toBe(false);
+    expect(again.some((c) => isAlive(c.pid))).toBe(false);
     expect(log).toHaveLength(2);
   });
 
@@ -80,6 +73,6 @@ describe('the process supervisor', () => {
     const [started] = await supervisor.start();
     expect(await supervisor.stop()).toBe(1);
     expect(log).toEqual(['[start] stubborn did not stop in time: killing']);
-    expect(alive(started.pid)).toBe(false);
+    expect(isAlive(started.pid)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { ApiClient } from '../support/api-client';
-import { ApiProcess } from '../support/processes';
+import { ApiProcess, isAlive } from '../support/processes';
 import { TrainingSandbox } from '../support/sandbox';
 import { TestApp } from '../support/test-app';
 
@@ -62,14 +62,6 @@ function health(port: number): Promise<{ status: number; process: { name: string
   });
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const end = performance.now() + timeoutMs;
@@ -122,7 +114,7 @@ describe('npm start -- --api N --workers M', () => {
       expect(start.output.match(/\[start\] (schema is up to date|migrations applied)/g)).toHaveLength(1);
       expect((await t.db.query(`SELECT count(*)::int AS n FROM sandboxes WHERE name = 'Demo training sandbox'`)).rows[0].n).toBe(1);
       // The worker process is one of ours (it takes jobs): it is running.
-      expect(alive(Number(worker1))).toBe(true);
+      expect(isAlive(Number(worker1))).toBe(true);
 
       // One port, two processes answering it in turn.
       const answers = await Promise.all(Array.from({ length: 6 }, () => health(Number(port))));
@@ -139,7 +131,7 @@ describe('npm start -- --api N --workers M', () => {
       // SIGTERM stops every child, gracefully: the supervisor exits 0 and no child is left.
       expect(await start.kill('SIGTERM')).toBe(0);
       expect(start.output).toContain('[start] every process stopped');
-      for (const pid of [api1Again, api2, worker1]) expect(alive(Number(pid))).toBe(false);
+      for (const pid of [api1Again, api2, worker1]) expect(isAlive(Number(pid))).toBe(false);
     }, 180_000);
 
     it('answers the requests it has taken before it stops on SIGTERM, then exits 0', async () => {

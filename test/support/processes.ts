@@ -133,3 +133,13 @@ export class ApiProcess extends AppProcess {
     return this.base;
   }
 }
+
+/** Whether a process with this pid is still there (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
