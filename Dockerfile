@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# sitesim: one image for both roles (SIM_ROLE=api | worker | all).
+# sitesim: one image for every role: SIM_ROLE=api | worker | all (node dist/src/main.js),
+# node dist/src/worker.js, and the one-shot node dist/src/cli/prepare.js (migrations, demo sandbox).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

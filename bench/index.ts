@@ -11,6 +11,8 @@ import { guardBench } from './guard.bench';
 import { consistencyBench, queueBench } from './queue.bench';
 import { resolverBench } from './resolver.bench';
 import { rfiListBench } from './rfis.bench';
+import { runnerBench } from './runner.bench';
+import { scaleBench } from './scale.bench';
 import { serializeBench } from './serialize.bench';
 import { uploadsBench } from './uploads.bench';
 import { freshDatabase } from './support';
@@ -72,6 +74,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   }
+  if (want('scale')) {
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SIM_REDIS_PREFIX: config.redisPrefix, SIM_STORAGE_DIR: storageDir, SIM_DB_POOL_SIZE: '10' };
+    out.push(...(await scaleBench({ env, companyId: sb.company_id, token: login.access_token, seconds })), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
   if (want('serialize')) {
     out.push(...(await serializeBench(base, sb.company_id, sb.projects[want('rfis') ? 1 : 0].id, login.access_token, seconds)), '');
     process.stdout.write(`${out.join('\n')}\n`);
@@ -91,6 +99,11 @@ async function main(): Promise<void> {
   }
   if (want('queue')) {
     out.push(...(await queueBench(app, sb.company_id, Number(process.env.BENCH_JOBS ?? 3000))), '');
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  }
+  if (want('runner')) {
+    out.push(...(await runnerBench({ app, base, companyId: sb.company_id, token: login.access_token, seconds })), '');
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   }

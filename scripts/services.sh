@@ -309,9 +309,10 @@ acquire_lock() {
 # ---------------------------------------------------------------- postgres
 
 pg_options() {
-  local pgopts="-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=localhost"
+  # Room for many processes (npm start -- --api N --workers M: up to SIM_DB_POOL_SIZE + 1 connections each).
+  local pgopts="-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=localhost -c max_connections=300"
   if [ "$MODE" = test ]; then
-    pgopts="$pgopts -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+    pgopts="$pgopts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
   echo "$pgopts"
 }

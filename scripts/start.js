@@ -1,13 +1,29 @@
 #!/usr/bin/env node
 /**
- * `npm start`: starts PostgreSQL and Redis when DATABASE_URL / REDIS_URL are not
- * given (scripts/services.sh, idempotent), builds, migrates, starts the API and
- * the worker, creates or refreshes the demo sandbox and prints how to use it.
+ * `npm start [-- --api N --workers M]`: builds, checks the flags (src/cli/start-options.ts),
+ * starts PostgreSQL and Redis when DATABASE_URL / REDIS_URL are not given
+ * (scripts/services.sh, idempotent), migrates, creates or refreshes the demo
+ * sandbox, starts the API and the job workers (in one process, or N + M under a
+ * supervisor) and prints how to use them.
  */
 const { execFileSync, spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+
+process.stderr.write('[start] building…\n');
+const tsc = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) {
+  process.stderr.write('[start] the build failed (see above)\n');
+  process.exit(1);
+}
+const consoleBuild = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-console.js')], { cwd: root, stdio: 'inherit' });
+if (consoleBuild.status !== 0) {
+  process.stderr.write('[start] the console build failed (see above)\n');
+  process.exit(1);
+}
+const cli = require(path.join(root, 'dist', 'src', 'cli', 'start.js'));
+const options = cli.optionsOrExit(process.argv.slice(2));
 
 if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
   const env = { ...process.env, SITESIM_SERVICES_MODE: 'dev' };
@@ -25,19 +41,8 @@ if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
   }
 }
 
-process.stderr.write('[start] building…\n');
-const tsc = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-if (tsc.status !== 0) {
-  process.stderr.write('[start] the build failed (see above)\n');
-  process.exit(1);
-}
-const consoleBuild = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-console.js')], { cwd: root, stdio: 'inherit' });
-if (consoleBuild.status !== 0) {
-  process.stderr.write('[start] the console build failed (see above)\n');
-  process.exit(1);
-}
-require(path.join(root, 'dist', 'src', 'cli', 'start.js'))
-  .run()
+cli
+  .run(options)
   .catch((err) => {
     process.stderr.write(`[start] failed: ${err.message}\n`);
     process.exit(1);

@@ -63,6 +63,23 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
 }
 
 /**
+ * Stops taking requests and lets those in flight finish, closing each
+ * keep-alive connection as soon as it is idle (a client or proxy holding one
+ * open would otherwise keep the server up until it times out): a process
+ * stopped under load answers every request it took before it closes its
+ * database and Redis connections (`app.close()` afterwards).
+ */
+export async function drainHttp(app: NestFastifyApplication): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const idle = setInterval(() => fastify.server.closeIdleConnections(), 100);
+  try {
+    await fastify.close();
+  } finally {
+    clearInterval(idle);
+  }
+}
+
+/**
  * A request with `X-Device-Id` comes from a device, resolved once before any
  * route runs: an offline device keeps its writes (their permissions are
  * checked when applied), and its simulated network shapes every answer it

@@ -1,24 +1,36 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { createApp } from './bootstrap';
+import { Logger, LogLevel } from '@nestjs/common';
+import { createApp, drainHttp } from './bootstrap';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { startWorker, WorkerHandle } from './worker';
 
+/** A started process: the port its API listens on (null for a worker), and how to stop it. */
+export interface Running {
+  port: number | null;
+  stop(): Promise<void>;
+}
+
 /** Starts the API (and the worker too with SIM_ROLE=all). */
-export async function main(config: AppConfig): Promise<() => Promise<void>> {
+export async function main(config: AppConfig, options: { logger?: LogLevel[] } = {}): Promise<Running> {
   const logger = new Logger('Main');
   let worker: WorkerHandle | null = null;
   if (config.role === 'worker') {
     worker = await startWorker(config);
-    return () => worker!.close();
+    return { port: null, stop: () => worker!.close() };
   }
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen({ port: config.port, host: config.host });
   if (config.role === 'all') worker = await startWorker(config, app);
-  logger.log(`API listening on http://${config.host}:${config.port} (role ${config.role})`);
-  return async () => {
-    await worker?.close();
-    await app.close();
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.log(`API listening on http://${config.host}:${port} (role ${config.role}, pid ${process.pid})`);
+  return {
+    port,
+    stop: async () => {
+      await drainHttp(app);
+      await worker?.close();
+      await app.close();
+    },
   };
 }
 
@@ -53,7 +65,7 @@ export function stopOnSignals(stop: () => Promise<void>): void {
 
 if (require.main === module) {
   main(configOrExit())
-    .then(stopOnSignals)
+    .then((running) => stopOnSignals(running.stop))
     .catch((err: Error) => {
       process.stderr.write(`failed to start: ${err.message}\n`);
       process.exit(1);

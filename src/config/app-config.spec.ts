@@ -17,6 +17,7 @@ describe('configuration', () => {
     const c = loadConfig(BASE);
     expect(c.port).toBe(3000);
     expect(c.role).toBe('all');
+    expect(c.processName).toBe('all');
     expect(c.openControls).toBe(false);
     expect(c.accessTokenTtlSeconds).toBe(5400);
     expect(c.storageDir).toBe(`${process.cwd()}/.sitesim/storage`);
@@ -27,7 +28,13 @@ describe('configuration', () => {
     expect(loadConfig({ ...BASE, SIM_STORAGE_DIR: 'data/files' }).storageDir).toBe(`${process.cwd()}/data/files`);
   });
 
+  it('names the process by its role unless SIM_PROCESS_NAME names it', () => {
+    expect(loadConfig({ ...BASE, SIM_ROLE: 'worker' }).processName).toBe('worker');
+    expect(loadConfig({ ...BASE, SIM_ROLE: 'api', SIM_PROCESS_NAME: 'api-2' }).processName).toBe('api-2');
+  });
+
   it.each([
+    [{ ...BASE, SIM_PROCESS_NAME: 'api 2' }, /^SIM_PROCESS_NAME must be 1-64 letters/],
     [{ REDIS_URL: BASE.REDIS_URL }, /^DATABASE_URL is required/],
     [{ ...BASE, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must use postgres/],
     [{ ...BASE, REDIS_URL: 'not a url' }, /^REDIS_URL must be a URL/],

@@ -12,6 +12,11 @@ export class AppConfig {
   readonly host!: string;
   readonly port!: number;
   readonly role!: SimRole;
+  /**
+   * What this process is called where several run (`api-2`, `worker-1`): shown by
+   * `/health`, `X-Sim-Process` and `/_sim/jobs` (`processed_by`); the role by default.
+   */
+  readonly processName!: string;
   readonly openControls!: boolean;
   readonly operatorToken!: string | null;
   readonly accessTokenTtlSeconds!: number;
@@ -99,17 +104,28 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+const PROCESS_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+function processName(env: Env, role: SimRole): string {
+  const raw = env.SIM_PROCESS_NAME?.trim();
+  if (!raw) return role;
+  if (!PROCESS_NAME.test(raw)) throw new ConfigError('SIM_PROCESS_NAME', `must be 1-64 letters, digits, '.', '_' or '-' (got "${raw}")`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const operatorToken = env.SIM_OPERATOR_TOKEN?.trim() || null;
   if (operatorToken !== null && operatorToken.length < 16) {
     throw new ConfigError('SIM_OPERATOR_TOKEN', 'must be at least 16 characters long');
   }
+  const role = oneOf(env, 'SIM_ROLE', ['api', 'worker', 'all'] as const, 'all');
   return new AppConfig({
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     host: env.HOST?.trim() || '127.0.0.1',
     port: int(env, 'PORT', 3000, 0, 65535),
-    role: oneOf(env, 'SIM_ROLE', ['api', 'worker', 'all'] as const, 'all'),
+    role,
+    processName: processName(env, role),
     openControls: bool(env, 'SIM_OPEN_CONTROLS', false),
     operatorToken,
     accessTokenTtlSeconds: int(env, 'SIM_ACCESS_TOKEN_TTL_SECONDS', 5400, 1, 31_536_000),

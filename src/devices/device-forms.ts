@@ -136,9 +136,9 @@ export class DeviceForms {
   }
 
   /** A write's files were sent and taken: the device no longer holds their bytes. */
-  async release(writeId: number): Promise<void> {
-    await this.db.query('DELETE FROM device_file_chunks WHERE file_id IN (SELECT id FROM device_files WHERE write_id = $1)', [writeId]);
-    await this.db.query('UPDATE device_files SET held = false WHERE write_id = $1', [writeId]);
+  async release(writeId: number, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query('DELETE FROM device_file_chunks WHERE file_id IN (SELECT id FROM device_files WHERE write_id = $1)', [writeId]);
+    await m.query('UPDATE device_files SET held = false WHERE write_id = $1', [writeId]);
   }
 
   /** The files of these writes, by write id. */

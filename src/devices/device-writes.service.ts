@@ -140,12 +140,12 @@ export class DeviceWrites {
         } catch {
           body = res.body.slice(0, 1000);
         }
-        await this.db.query(
-          `UPDATE device_writes SET status = $2, response_status = $3, response = $4, applied_at = $5 WHERE id = $1`,
-          [w.id, status, res.statusCode, JSON.stringify(body), await this.clock.now(device.company_id)],
-        );
-        // Sent and taken, the files leave the device; refused, it still holds them.
-        if (w.form && status === 'applied') await this.forms.release(Number(w.id));
+        // The answer and the files' release in one transaction: an applied write never shows files still held.
+        await this.clock.transaction(device.company_id, async (m, now) => {
+          await m.query(`UPDATE device_writes SET status = $2, response_status = $3, response = $4, applied_at = $5 WHERE id = $1`, [w.id, status, res.statusCode, JSON.stringify(body), now]);
+          // Sent and taken, the files leave the device; refused, it still holds them.
+          if (w.form && status === 'applied') await this.forms.release(Number(w.id), m);
+        });
         results[status] += 1;
       }
     } finally {

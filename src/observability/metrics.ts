@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AppConfig } from '../config/app-config';
+import { processIdentity } from './process-identity';
 
 /** The Prometheus metrics of one process (its own registry, so that apps in one process do not collide). */
 @Injectable()
@@ -35,7 +37,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** Always 1: its labels say which process these metrics are of (several may answer on one port). */
+  readonly processInfo = new Gauge({
+    name: 'sitesim_process_info',
+    help: 'The process these metrics are of: its name, role, pid and host',
+    labelNames: ['name', 'role', 'pid', 'host'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(config: AppConfig) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sitesim_' });
+    const me = processIdentity(config);
+    this.processInfo.set({ name: me.name, role: me.role, pid: String(me.pid), host: me.host }, 1);
   }
 }

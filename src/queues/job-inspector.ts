@@ -31,6 +31,8 @@ export interface JobView {
   enqueued_at: string | null;
   processed_at: string | null;
   finished_at: string | null;
+  /** The worker process that took the job last (`<name>/<pid>@<host>`), null until one did. */
+  processed_by: string | null;
   error: string | null;
   result: unknown;
   payload: Record<string, unknown>;
@@ -79,6 +81,7 @@ export class JobInspector {
       enqueued_at: o.created_at.toISOString(),
       processed_at: null,
       finished_at: null,
+      processed_by: null,
       error: null,
       result: null,
       payload: o.payload,
@@ -103,6 +106,7 @@ export class JobInspector {
             enqueued_at: new Date(job.timestamp).toISOString(),
             processed_at: job.processedOn ? new Date(job.processedOn).toISOString() : null,
             finished_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+            processed_by: job.processedBy ?? null,
             error: job.failedReason || null,
             result: job.returnvalue ?? null,
             payload,
@@ -159,6 +163,7 @@ export class JobInspector {
           enqueued_at: new Date(job.timestamp).toISOString(),
           processed_at: job.processedOn ? new Date(job.processedOn).toISOString() : null,
           finished_at: null,
+          processed_by: job.processedBy ?? null,
           error: job.failedReason || null,
           result: null,
           payload: job.data,

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import { atMost } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
+import { processIdentity, processLabel } from '../observability/process-identity';
 import { clockNow, realTimeFor, SandboxClock } from '../sandboxes/sandbox-clock';
 import { JobHooks } from './job-hooks';
 import { JobProcessors } from './job-processors';
@@ -54,11 +55,14 @@ export class JobWorkers implements OnApplicationShutdown {
   async start(concurrency = 8): Promise<void> {
     if (this.workers.length) return;
     this.processors.assertComplete();
+    // Every job records which process took it last (`processed_by` in /_sim/jobs).
+    const name = processLabel(processIdentity(this.config));
     this.workers = QUEUE_NAMES.map(
       (queue) =>
         new Worker(queue, (job, token) => this.run(job, token), {
           connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
           prefix: this.config.redisPrefix,
+          name,
           concurrency,
           lockDuration: this.config.jobLockMs,
           stalledInterval: Math.max(250, Math.floor(this.config.jobLockMs / 2)),

@@ -61,6 +61,9 @@ export const Job = Named(
     enqueued_at: DateTime,
     processed_at: Nullable(DateTime),
     finished_at: Nullable(DateTime),
+    processed_by: Nullable(
+      Str({ description: 'The worker process that took the job last, as `<name>/<pid>@<host>` (a job taken over after its worker died names the one that took it over); null until a worker took it', example: 'worker-2/4711@build-box' }),
+    ),
     error: Nullable(Str({ description: 'Why the last attempt failed', example: 'connect ECONNREFUSED 127.0.0.1:9' })),
     result: AnyJson("What the job's processor returned (its shape is the processor's own: e.g. `{delivered, status, attempt}` or `{skipped}`), or null"),
     payload: JobPayload,

@@ -1,3 +1,4 @@
+import { retryTransient } from '../database/errors';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
@@ -104,7 +105,7 @@ export class SandboxesService {
   async reset(id: number): Promise<Record<string, unknown>> {
     const started = performance.now();
     let seeded: SeedContext | undefined;
-    await this.clockControls.reset(id, () => this.db.transaction(async (m) => {
+    await this.clockControls.reset(id, () => retryTransient(() => this.db.transaction(async (m) => {
       const sandbox = await m
         .getRepository(Sandbox)
         .createQueryBuilder('s')
@@ -132,8 +133,9 @@ export class SandboxesService {
       seeded = await this.seed(m, sandbox, sandbox.seedSecrets);
     }).catch(async (err: unknown) => {
       await seeded?.finish(false);
+      seeded = undefined;
       throw err;
-    }));
+    })));
     await seeded!.finish(true);
     // The files of what the reset deleted (the reseeded keep theirs: same ids, new files).
     await this.content.sweep();
@@ -170,7 +172,8 @@ export class SandboxesService {
   async remove(id: number): Promise<void> {
     const sandbox = await this.db.getRepository(Sandbox).findOneBy({ id });
     if (!sandbox) throw AppError.notFound('Sandbox');
-    await this.db.getRepository(Company).delete({ id: sandbox.companyId });
+    // Its jobs may be writing its rows right now: a deadlock with them is tried again.
+    await retryTransient(() => this.db.getRepository(Company).delete({ id: sandbox.companyId }));
     await this.changes.publish(sandbox.companyId);
     await this.content.sweep();
   }

@@ -1,7 +1,13 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
+
+/** How long an inbox keeps what it received. */
+const KEEP_SECONDS = 24 * 3600;
 
 export interface InboxEntry {
   at: string;
@@ -10,24 +16,36 @@ export interface InboxEntry {
 
 /**
  * A real HTTP receiver inside the simulator, on loopback, for scenarios that
- * need a webhook destination: each inbox is a path; every POST is kept.
+ * need a webhook destination: each inbox is a path; every POST is kept in
+ * Redis, so that any API process can read what the inbox of another received
+ * (a scenario run through one process may be fixed through another).
  */
 @Injectable()
 export class SimInbox implements OnApplicationShutdown {
   private server: Server | null = null;
   private starting: Promise<string> | null = null;
-  private readonly inboxes = new Map<string, InboxEntry[]>();
+  /** The inboxes this process's receiver delivers to (their URLs name its port). */
+  private readonly inboxes = new Set<string>();
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
 
   /** A new inbox and the URL that delivers to it. */
   async create(): Promise<{ key: string; url: string }> {
     const base = await this.start();
     const key = randomBytes(8).toString('hex');
-    this.inboxes.set(key, []);
+    this.inboxes.add(key);
     return { key, url: `${base}/inbox/${key}` };
   }
 
-  entries(key: string): InboxEntry[] {
-    return this.inboxes.get(key) ?? [];
+  async entries(key: string): Promise<InboxEntry[]> {
+    return (await this.redis.lrange(this.listKey(key), 0, -1)).map((e) => JSON.parse(e) as InboxEntry);
+  }
+
+  private listKey(key: string): string {
+    return `${this.config.redisPrefix}:inbox:${key}`;
   }
 
   private start(): Promise<string> {
@@ -37,8 +55,7 @@ export class SimInbox implements OnApplicationShutdown {
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           const key = /^\/inbox\/([0-9a-f]{16})$/.exec(req.url ?? '')?.[1];
-          const inbox = key ? this.inboxes.get(key) : undefined;
-          if (req.method !== 'POST' || !inbox) {
+          if (req.method !== 'POST' || !key || !this.inboxes.has(key)) {
             res.writeHead(404).end();
             return;
           }
@@ -48,8 +65,16 @@ export class SimInbox implements OnApplicationShutdown {
           } catch {
             /* keep text */
           }
-          inbox.push({ at: new Date().toISOString(), body });
-          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+          const entry: InboxEntry = { at: new Date().toISOString(), body };
+          this.redis
+            .multi()
+            .rpush(this.listKey(key), JSON.stringify(entry))
+            .expire(this.listKey(key), KEEP_SECONDS)
+            .exec()
+            .then(
+              () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'),
+              () => res.writeHead(503, { 'content-type': 'text/plain' }).end('not kept'),
+            );
         });
       });
       server.on('error', reject);

@@ -42,6 +42,15 @@ describe('simulated activity: synthetic users working through real workflows', (
   const listening = async () => {
     if (!t.app.getHttpServer().listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
   };
+  /** Until no action of the run is running or waiting (an action in flight at a stop finishes its step). */
+  const quiet = async (runId: string) => {
+    for (let i = 0; i < 100; i++) {
+      const jobs = (await api.get('/_sim/jobs', token)).body as { queue: string; state: string; payload: { runId?: string } }[];
+      if (!jobs.some((j) => j.queue === 'activity' && j.payload.runId === runId && ['active', 'waiting', 'delayed'].includes(j.state))) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the activity jobs did not stop');
+  };
   const until = async (check: (run: Run) => boolean, timeoutMs = 60_000): Promise<Run> => {
     const end = Date.now() + timeoutMs;
     for (;;) {
@@ -149,6 +158,8 @@ describe('simulated activity: synthetic users working through real workflows', (
     const metrics = await api.request('GET', '/metrics', { headers: { accept: 'text/plain' } });
     const line = metrics.text.split('\n').find((l) => l.startsWith('sitesim_activity_actions_total{workflow="rfis",step="create_draft",outcome="ok"}'));
     expect(Number(line?.split(' ')[1])).toBe(actions.filter((a) => a.workflow === 'rfis' && a.step === 'create_draft').length);
+    const progress = (outcome: string) => metrics.text.split('\n').find((l) => l.startsWith(`sitesim_activity_run_actions{company_id="${sb.info.company_id}",state="finished",outcome="${outcome}"}`));
+    expect([progress('planned'), progress('ok')].map((l) => Number(l?.split(' ')[1]))).toEqual([90, 90]);
   }, 120_000);
 
   it('plans the same actions for the same seed, and others for another seed', async () => {
@@ -179,13 +190,29 @@ describe('simulated activity: synthetic users working through real workflows', (
     await until((r) => r.progress.done >= 2);
     expect((await api.delete('/_sim/activity', token)).status).toBe(204);
     const stopped = await until((r) => r.state === 'stopped');
+    await quiet(stopped.id);
+    const settled = await state();
     await new Promise((r) => setTimeout(r, 1500));
     const later = await state();
-    expect(later.progress.done).toBe(stopped.progress.done);
+    expect(later.progress.done).toBe(settled.progress.done);
     expect(later.progress.done).toBeLessThan(later.planned);
     expect((await api.get('/_sim/activity', token)).body.active).toBe(false);
     const jobs = (await api.get('/_sim/jobs', token)).body as { queue: string; state: string; payload: { runId?: string } }[];
     expect(jobs.filter((j) => j.queue === 'activity' && j.payload.runId === stopped.id && (j.state === 'delayed' || j.state === 'waiting'))).toEqual([]);
+  }, 60_000);
+
+  it('stops when its sandbox is reset: the items it worked on are gone', async () => {
+    await listening();
+    await api.post('/_sim/activity', { project_id: p1, rate_per_minute: 120, duration_seconds: 300, mix: { rfis: 1 } }, token);
+    await until((r) => r.progress.done >= 1);
+    expect((await api.post(`/_sim/sandboxes/${sb.info.id}/actions/reset`, undefined, token)).status).toBe(200);
+    const stopped = await until((r) => r.state === 'stopped');
+    expect(stopped.warnings).toEqual(['Stopped: the sandbox was reset.']);
+    // An action already past its check when the reset came may fail; none starts after it.
+    await quiet(stopped.id);
+    const settled = await state();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await state()).progress.done).toBe(settled.progress.done);
   }, 60_000);
 
   it('paces a rate over the sandbox’s rate limits, with a warning, instead of flooding the API', async () => {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { ApiClient } from '../support/api-client';
 import { expectError } from '../support/assertions';
@@ -33,6 +34,9 @@ describe('a training sandbox end to end', () => {
     expect(res.status).toBe(200);
     expect(res.body.checks.postgres.ok).toBe(true);
     expect(res.body.checks.redis.ok).toBe(true);
+    // One process runs the API and the jobs here (SIM_ROLE=all), and says so.
+    expect(res.body.process).toEqual({ name: 'all', role: 'all', pid: process.pid, host: hostname() });
+    expect(res.headers['x-sim-process']).toBe(`all/${process.pid}@${hostname()}`);
   });
 
   it('answers health 503 service_unavailable, naming the dependency that failed, and 200 again once it is back', async () => {
@@ -77,6 +81,9 @@ describe('docs and metrics', () => {
     await api.get('/health');
     const metrics = await api.get('/metrics');
     expect(metrics.text).toMatch(/sitesim_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} [1-9]/);
+    // Whose metrics these are, where several processes answer on one port.
+    expect(metrics.text).toContain(`sitesim_process_info{name="all",role="all",pid="${process.pid}",host="${hostname()}"} 1`);
+    expect(metrics.headers['x-sim-process']).toBe(`all/${process.pid}@${hostname()}`);
   });
 
   it('answers health and metrics to any Accept that admits their type, and 406 not_acceptable to one that does not', async () => {

@@ -19,33 +19,67 @@ export interface RequestOptions {
   raw?: string | Buffer;
 }
 
-const contracts = new WeakMap<NestFastifyApplication, Promise<Contract>>();
+/** Where a client's requests go: an app in this process (Fastify's inject), or another process over HTTP (its base URL). */
+export type Target = NestFastifyApplication | URL;
 
-/** The app's own OpenAPI document, read once per app, as the contract its answers are held to. */
-function contractOf(app: NestFastifyApplication): Promise<Contract> {
-  let contract = contracts.get(app);
+const contracts = new WeakMap<NestFastifyApplication, Promise<Contract>>();
+const remoteContracts = new Map<string, Promise<Contract>>();
+
+/** The app's own OpenAPI document, read once per app (or process), as the contract its answers are held to. */
+function contractOf(target: Target): Promise<Contract> {
+  if (target instanceof URL) {
+    let contract = remoteContracts.get(target.origin);
+    if (!contract) {
+      contract = fetch(new URL('/docs/openapi.json', target)).then(async (res) => new Contract(JSON.parse(await res.text())));
+      remoteContracts.set(target.origin, contract);
+    }
+    return contract;
+  }
+  let contract = contracts.get(target);
   if (!contract) {
-    contract = app
+    contract = target
       .getHttpAdapter()
       .getInstance()
       .inject({ method: 'GET', url: '/docs/openapi.json' })
       .then((res) => new Contract(JSON.parse(res.body)));
-    contracts.set(app, contract);
+    contracts.set(target, contract);
   }
   return contract;
 }
 
+interface Raw {
+  statusCode: number;
+  headers: Answer['headers'];
+  body: string;
+  rawPayload: Buffer;
+}
+
+/** One request to another process, over a real socket. */
+async function overHttp(base: URL, method: string, url: string, headers: Record<string, string>, payload: string | Buffer | undefined): Promise<Raw> {
+  const res = await fetch(new URL(url, base), { method, headers, body: payload, redirect: 'manual' });
+  const rawPayload = Buffer.from(await res.arrayBuffer());
+  const answered: Answer['headers'] = {};
+  res.headers.forEach((value, name) => (answered[name] = value));
+  return { statusCode: res.status, headers: answered, body: rawPayload.toString('utf8'), rawPayload };
+}
+
 /**
  * Thin HTTP helper over Fastify's inject: real routing, parsing, hooks and
- * serialization. Every answer is checked against the OpenAPI document
+ * serialization; or, for another process (`ApiClient.over(url)`), real HTTP.
+ * Every answer is checked against the OpenAPI document
  * (test/support/contract.ts): an undocumented status or a body that does not
  * match its schema fails the test that made the request.
  */
 export class ApiClient {
   constructor(
-    private readonly app: NestFastifyApplication,
+    private readonly app: Target,
     private readonly defaults: RequestOptions = {},
   ) {}
+
+  /** A client of the API process listening at `baseUrl` (its answers checked against the document it serves). */
+  static over(baseUrl: string): ApiClient {
+    return new ApiClient(new URL(baseUrl));
+  }
 
   /** A client that sends this token and company header on every call. */
   as(token: string, company?: number): ApiClient {
@@ -58,7 +92,10 @@ export class ApiClient {
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.company !== undefined && o.company !== null) headers['procore-company-id'] = String(o.company);
     const payload = o.raw !== undefined ? o.raw : o.body === undefined ? undefined : JSON.stringify(o.body);
-    const res = await this.app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload });
+    const res: Raw =
+      this.app instanceof URL
+        ? await overHttp(this.app, method, url, headers, payload)
+        : await this.app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload });
     (await contractOf(this.app)).check(method.toUpperCase(), url, res.statusCode, res.headers, res.body);
     let body: any = res.body;
     try {

@@ -67,30 +67,79 @@ export class PrivateRedis {
   }
 }
 
-/** A worker process (SIM_ROLE=worker) running the TypeScript sources. */
-export class WorkerProcess {
-  private exited: Promise<number | null>;
+/** A process of the app (src/main.ts or src/worker.ts) running the TypeScript sources, its output kept. */
+class AppProcess {
+  private readonly exited: Promise<number | null>;
   output = '';
 
-  private constructor(private readonly child: ChildProcess) {
+  protected constructor(protected readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  static async start(env: Record<string, string>): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/worker.ts'], {
+  protected static spawn(entry: string, env: Record<string, string>): ChildProcess {
+    return spawn(process.execPath, ['-r', '@swc-node/register', entry], {
       cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, ...env, SIM_ROLE: 'worker' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const w = new WorkerProcess(child);
-    await until(async () => w.output.includes('worker ready'), 'the worker process to start', 60000);
-    return w;
+  }
+
+  /** Waits until the output shows `pattern`; fails at once if the process ends first. */
+  protected async started(pattern: RegExp, what: string, timeoutMs = 60000): Promise<RegExpExecArray> {
+    let ended = false;
+    void this.exited.then(() => (ended = true));
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const found = pattern.exec(this.output);
+      if (found) return found;
+      if (ended) throw new Error(`${what}: the process ended first\n${this.output.slice(-2000)}`);
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${this.output.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   kill(signal: NodeJS.Signals): Promise<number | null> {
     this.child.kill(signal);
     return this.exited;
+  }
+}
+
+/** A worker process (SIM_ROLE=worker) running the TypeScript sources. */
+export class WorkerProcess extends AppProcess {
+  static async start(env: Record<string, string>): Promise<WorkerProcess> {
+    const w = new WorkerProcess(AppProcess.spawn('src/worker.ts', { ...env, SIM_ROLE: 'worker' }));
+    await w.started(/worker ready/, 'the worker process to start');
+    return w;
+  }
+}
+
+/** An API process (SIM_ROLE=api, no job workers) running the TypeScript sources, on a port of its own. */
+export class ApiProcess extends AppProcess {
+  private base = '';
+
+  static async start(env: Record<string, string>): Promise<ApiProcess> {
+    const p = new ApiProcess(AppProcess.spawn('src/main.ts', { HOST: '127.0.0.1', ...env, PORT: '0', SIM_ROLE: 'api' }));
+    p.base = (await p.started(/API listening on (http:\/\/[\d.]+:\d+)/, 'the API process to start'))[1];
+    return p;
+  }
+
+  get url(): string {
+    return this.base;
+  }
+}
+
+/** Whether a process with this pid is still there (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

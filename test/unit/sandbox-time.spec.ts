@@ -16,6 +16,7 @@ const ALLOWED: Record<string, string> = {
   'src/common/rate-limit/rate-limiter.ts': "rate-limit windows are the server's real hours (they protect it, whatever a sandbox's clock says)",
   'src/simulation/activity/activity-pace.ts': "synthetic users' pace is real time: actions per real minute, BullMQ delays in real ms",
   'src/scenarios/sim-inbox.ts': 'a webhook receiver outside every sandbox records when it really received a call',
+  'src/load/wall-clock.ts': 'the load runner is a client outside every sandbox: it stamps its reports and reads HTTP-date Retry-After in real time',
 };
 
 const STRAYS: { name: string; pattern: RegExp }[] = [

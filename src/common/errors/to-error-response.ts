@@ -1,4 +1,5 @@
 import { HttpException, Logger } from '@nestjs/common';
+import { isTransientConflict } from '../../database/errors';
 import { AppError } from './app-error';
 import { errorBody, ErrorBody, OAuthErrorBody, oauthErrorBody } from './error-body';
 import { ErrorCode, statusOf } from './error-codes';
@@ -107,6 +108,10 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   if (isPoolExhausted(err)) {
     logger.warn(`[${requestId}] database pool exhausted: answered 503`);
     return build('system_overloaded', 'Every database connection is busy right now; retry shortly.', { reason: 'database_pool_exhausted' }, requestId, { 'Retry-After': '1' });
+  }
+  if (isTransientConflict(err)) {
+    logger.warn(`[${requestId}] transaction given up over concurrent work: answered 503`);
+    return build('service_unavailable', 'The database gave this request up over concurrent work; nothing of it was kept. Retry it.', { reason: 'database_conflict' }, requestId, { 'Retry-After': '1' });
   }
   const e = err as { code?: string; statusCode?: number; message?: string; stack?: string };
   const known = e?.code ? FASTIFY_CODES[e.code] : undefined;

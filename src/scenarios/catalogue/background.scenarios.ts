@@ -39,7 +39,7 @@ export function webhookFailure(inbox: SimInbox): Scenario & { fixSteps: string[]
     },
     async observe(ctx, state): Promise<Symptom> {
       const d = await delivery(ctx, Number(state.hook_id));
-      const received = inbox.entries(String(state.inbox)).length;
+      const received = (await inbox.entries(String(state.inbox))).length;
       return {
         present: received === 0,
         description: "The integration's webhook for the project update has not arrived.",

@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { Gauge } from 'prom-client';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
@@ -43,6 +44,8 @@ export interface ActivityRun extends ActivitySpec {
   company_id: number;
   project_id: number;
   api_url: string;
+  /** The sandbox's version at the start: a reset (or a deletion) stops the run, whose items are gone. */
+  sandbox_version: number;
   state: 'running' | 'stopped' | 'finished';
   planned: number;
   /** The schedule is stretched by this factor to keep every user within the sandbox's rate limits. */
@@ -110,6 +113,7 @@ export class ActivityService implements OnModuleInit {
 
   onModuleInit(): void {
     this.processors.register('sim.activity', (payload, job) => this.act(payload, job));
+    this.registerGauge();
   }
 
   private key(companyId: number): string {
@@ -133,7 +137,7 @@ export class ActivityService implements OnModuleInit {
     if (planned < 1) throw AppError.field('duration_seconds', `gives no action at ${spec.rate_per_minute} a minute: run for at least ${Math.ceil(60 / spec.rate_per_minute)} s`);
     if (planned > ACTIVITY_LIMITS.actions) throw AppError.field('duration_seconds', `gives ${planned} actions at this rate; a run has at most ${ACTIVITY_LIMITS.actions}`);
     const apiUrl = this.apiUrl();
-    const [sandbox] = await this.db.query('SELECT settings, seed, seeded_ids, persona_password FROM sandboxes WHERE id = $1', [target.sandboxId]);
+    const [sandbox] = await this.db.query('SELECT settings, seed, seeded_ids, persona_password, version FROM sandboxes WHERE id = $1', [target.sandboxId]);
     const personas: Record<string, number> = sandbox.seeded_ids?.personas ?? {};
     const needed = personasOf(spec.mix);
     const members: { user_id: number; email: string; name: string; job_title: string | null; vendor_id: number | null; company_template_id: number | null; project_template_id: number | null; on_project: boolean }[] =
@@ -178,10 +182,11 @@ export class ActivityService implements OnModuleInit {
     const durationMs = (actions[actions.length - 1]?.at_ms ?? 0) * stretch;
     const run: ActivityRun = {
       ...spec,
-      id: randomUUID().slice(0, 12),
+      id: randomBytes(6).toString('hex'),
       company_id: target.companyId,
       project_id: input.project_id,
       api_url: apiUrl,
+      sandbox_version: sandbox.version,
       state: 'running',
       planned: actions.length,
       stretch,
@@ -221,10 +226,11 @@ export class ActivityService implements OnModuleInit {
     await this.stopRun(companyId);
   }
 
-  private async stopRun(companyId: number): Promise<void> {
+  private async stopRun(companyId: number, why?: string): Promise<void> {
     const run = await this.runOf(companyId);
     if (!run || run.state !== 'running') return;
     run.state = 'stopped';
+    if (why) run.warnings.push(`Stopped: ${why}.`);
     run.stopped_at = (await this.clock.now(companyId)).toISOString();
     await this.redis.set(this.key(companyId), JSON.stringify(run));
     // The next action waits on the queue as a delayed job: it goes now (an action already running finishes its step).
@@ -271,6 +277,11 @@ export class ActivityService implements OnModuleInit {
     if (!run || run.id !== payload.runId || run.state !== 'running') return { skipped: 'the activity was stopped' };
     const action = this.planOf(run)[payload.index];
     if (!action) return { skipped: 'not in the plan' };
+    const [sandbox] = await this.db.query('SELECT version FROM sandboxes WHERE company_id = $1', [run.company_id]);
+    if (sandbox?.version !== run.sandbox_version) {
+      await this.stopRun(run.company_id, sandbox ? 'the sandbox was reset' : 'the sandbox was deleted');
+      return { skipped: 'the sandbox was reset or deleted' };
+    }
     await this.schedule(run, payload.index + 1);
     const itemField = `${action.workflow}:${action.instance}`;
     let item: ItemState = {};
@@ -396,7 +407,7 @@ export class ActivityService implements OnModuleInit {
       for (const s of WORKFLOWS[w]) steps[`${w}.${s.step}`] = { ok: n(`step:${w}.${s.step}:ok`), failed: n(`step:${w}.${s.step}:failed`), skipped: n(`step:${w}.${s.step}:skipped`) };
     }
     const done = n('ok') + n('failed') + n('skipped');
-    const { refs: _refs, api_url: _url, started_real_ms: _real, stretch: _stretch, ...shown } = run;
+    const { refs: _refs, api_url: _url, started_real_ms: _real, stretch: _stretch, sandbox_version: _version, ...shown } = run;
     return {
       active: run.state === 'running',
       run: {
@@ -500,15 +511,26 @@ export class ActivityService implements OnModuleInit {
     return this.photoBytes;
   }
 
-  /** Actions of running activities, for `/metrics` (read from Redis: any process may run them). */
-  async running(): Promise<{ companyId: number; run: ActivityRun; counts: Record<string, string> }[]> {
-    const ids = await this.redis.smembers(`${this.config.redisPrefix}:activity:runs`);
-    const out: { companyId: number; run: ActivityRun; counts: Record<string, string> }[] = [];
-    for (const id of ids) {
-      const run = await this.runOf(Number(id));
-      if (!run) continue;
-      out.push({ companyId: Number(id), run, counts: await this.redis.hgetall(this.runKey(run, 'counts')) });
-    }
-    return out;
+  /** Every sandbox's current run, by outcome, for `/metrics` (from Redis: any process may run its actions). */
+  private registerGauge(): void {
+    const gauge: Gauge<'company_id' | 'state' | 'outcome'> = new Gauge({
+      name: 'sitesim_activity_run_actions',
+      help: "Actions of each sandbox's current activity run, by outcome (ok, failed, skipped) and planned, with the run's state",
+      labelNames: ['company_id', 'state', 'outcome'] as const,
+      registers: [this.metrics.registry],
+      collect: async () => {
+        gauge.reset();
+        const ids = await this.redis.smembers(`${this.config.redisPrefix}:activity:runs`).catch(() => [] as string[]);
+        for (const id of ids) {
+          const run = await this.runOf(Number(id)).catch(() => null);
+          if (!run) continue;
+          const counts = await this.redis.hgetall(this.runKey(run, 'counts'));
+          const labels = { company_id: id, state: run.state };
+          gauge.set({ ...labels, outcome: 'planned' }, run.planned);
+          for (const outcome of ['ok', 'failed', 'skipped'] as const) gauge.set({ ...labels, outcome }, Number(counts[outcome] ?? 0));
+        }
+      },
+    });
   }
+
 }
