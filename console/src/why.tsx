@@ -14,8 +14,8 @@ interface Explanation {
 }
 
 const LAYER_NAMES: Record<string, string> = {
-  token: 'Signed in',
-  company: 'Company',
+  authentication: 'Signed in',
+  company_context: 'Company',
   company_directory_admin: 'Company Directory admin',
   project_membership: 'Project membership',
   tool_active: 'Tool active',

@@ -104,7 +104,7 @@ export function ProjectView({ params }: ViewProps) {
       {tab === 'submittals' && <Items projectId={projectId} company={company} title="Submittals" path="submittals" resource="Submittals" columns={['number', 'title', 'status', 'private', 'ball_in_court', 'revision']} />}
       {tab === 'budget' && <Budget projectId={projectId} company={company} />}
       {tab === 'photos' && <Items projectId={projectId} company={company} title="Photos" path="images" resource="Images" columns={['description', 'private', 'processing_status', 'image_category', 'created_at']} />}
-      {tab === 'drawings' && <Items projectId={projectId} company={company} title="Drawings" path="drawings" columns={['number', 'title', 'discipline', 'current_revision']} />}
+      {tab === 'drawings' && <Items projectId={projectId} company={company} title="Drawings" path="drawings" resource="Drawings" columns={['number', 'title', 'discipline', 'current_revision']} />}
     </Page>
   );
 }
@@ -159,7 +159,7 @@ function Tools(props: { projectId: number; company: number }) {
                   <td>{open ? <span class="tag good">open</span> : <span class="tag bad">refused</span>}</td>
                   <td>
                     {open ? (
-                      `${tool.permitted_actions.length} action${tool.permitted_actions.length === 1 ? '' : 's'} allowed${tool.active ? '' : ' (tool inactive)'}`
+                      `You may: ${tool.permitted_actions.map((a) => a.slice(a.indexOf('.') + 1).replace(/_/g, ' ')).join(', ')}${tool.active ? '' : ' (tool inactive)'}`
                     ) : (
                       <Why action={`${tool.name}.view`} projectId={props.projectId} label={`Why not ${tool.title}?`} />
                     )}
