@@ -17,6 +17,11 @@ if (tsc.status !== 0) {
   process.stderr.write('[start] the build failed (see above)\n');
   process.exit(1);
 }
+const consoleBuild = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-console.js')], { cwd: root, stdio: 'inherit' });
+if (consoleBuild.status !== 0) {
+  process.stderr.write('[start] the console build failed (see above)\n');
+  process.exit(1);
+}
 const cli = require(path.join(root, 'dist', 'src', 'cli', 'start.js'));
 const options = cli.optionsOrExit(process.argv.slice(2));
 

@@ -36,6 +36,9 @@ import { MultipartForm } from './uploads/multipart-form';
 import { UploadsModule } from './uploads/uploads.module';
 import { DeviceView } from './devices/device-view.interceptor';
 import { ScenariosModule } from './scenarios/scenarios.module';
+import { ClassesModule } from './classes/classes.module';
+import { TimelineModule } from './timeline/timeline.module';
+import { TrainingModule } from './training/training.module';
 
 @Module({})
 export class AppModule {
@@ -63,6 +66,9 @@ export class AppModule {
         WebhooksModule,
         SimulationModule,
         ScenariosModule,
+        ClassesModule,
+        TimelineModule,
+        TrainingModule,
         DevicesModule,
         UploadsModule,
         RfisModule,

@@ -20,6 +20,7 @@ import { ItemPolicyRegistry } from './permissions/item-policy';
 import { assertRoutesGuarded } from './permissions/route-inventory';
 import { OutboxRelay } from './queues/outbox-relay';
 import { installQueueBoard } from './queues/queue-board';
+import { installConsole } from './console/console-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const SEGMENT_PATH = /\/uploads\/segmented\/[^/?]+\/segments\/[^/?]+\/?(\?|$)/;
@@ -52,6 +53,7 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   installDeviceHooks(fastify, app);
   installDocs(app);
   await installQueueBoard(app, fastify);
+  await installConsole(fastify);
   await app.init();
   const policies = app.get(ItemPolicyRegistry);
   assertRoutesGuarded(app, (action) => policies.has(action));

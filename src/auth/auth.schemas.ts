@@ -27,6 +27,7 @@ export const TokenRequest = Named(
     username: opt(255, "password: the persona's email"),
     password: opt(1024, "password: the persona's password"),
     scope: opt(255, 'Accepted and ignored'),
+    code_verifier: opt(128, 'authorization_code with PKCE: the verifier whose S256 challenge the code was issued with; it stands in for client_secret'),
   }),
 );
 
@@ -45,6 +46,8 @@ export const AuthorizeForm = Obj({
   client_id: Str({ maxLength: 128 }),
   redirect_uri: opt(2048, 'One of the app’s registered redirect URIs'),
   state: opt(512, 'Echoed on the redirect'),
+  code_challenge: opt(128, 'PKCE: base64url(SHA-256(code_verifier)), carried from the form'),
+  code_challenge_method: opt(16, 'PKCE: `S256`'),
   email: Str({ maxLength: 255 }),
   password: Str({ maxLength: 1024 }),
 });

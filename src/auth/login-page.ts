@@ -7,6 +7,8 @@ export interface LoginPageParams {
   client_id: string;
   redirect_uri?: string;
   state?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
   appName: string;
   error?: string;
   email?: string;
@@ -14,7 +16,7 @@ export interface LoginPageParams {
 
 /** The small sign-in form of `GET /oauth/authorize`. */
 export function loginPage(p: LoginPageParams): string {
-  const hidden = (['response_type', 'client_id', 'redirect_uri', 'state'] as const)
+  const hidden = (['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method'] as const)
     .filter((k) => p[k] !== undefined)
     .map((k) => `<input type="hidden" name="${k}" value="${esc(String(p[k]))}">`)
     .join('');
@@ -25,8 +27,8 @@ input[type=email],input[type=password]{width:100%;padding:.5rem;box-sizing:borde
 <body><h1>Sign in</h1><p><strong>${esc(p.appName)}</strong> asks to act on your behalf.</p>
 ${p.error ? `<p class="error" role="alert">${esc(p.error)}</p>` : ''}
 <form method="post" action="/oauth/authorize">${hidden}
-<label for="email">Email</label><input id="email" type="email" name="email" autocomplete="username" required value="${esc(p.email ?? '')}">
-<label for="password">Password</label><input id="password" type="password" name="password" autocomplete="current-password" required>
+<label for="email">Email</label><input id="email" type="email" name="email" autocomplete="username" required value="${esc(p.email ?? '')}"${p.email ? '' : ' autofocus'}>
+<label for="password">Password</label><input id="password" type="password" name="password" autocomplete="current-password" required${p.email ? ' autofocus' : ''}>
 <button type="submit">Sign in and allow</button></form></body></html>`;
 }
 

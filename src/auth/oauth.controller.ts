@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors';
+import { AppConfig } from '../config/app-config';
 import { Authenticated, Public } from '../permissions/route-access';
 import { AuthorizeFormDto, RevokeRequestDto, TokenRequestDto } from './dto/token-request.dto';
 import { errorPage, loginPage } from './login-page';
@@ -16,26 +17,34 @@ const FORM = ['application/json', 'application/x-www-form-urlencoded'];
 @ApiTags('OAuth')
 @Controller('oauth')
 export class OAuthController {
+  private readonly publicOrigin: string | null;
+
   constructor(
     private readonly oauth: OAuthService,
     private readonly clock: SandboxClock,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
+  }
 
   @Get('authorize')
   @Public('the OAuth sign-in form')
   @Doc({
     summary: 'Show the OAuth sign-in form',
-    description: 'A small HTML form where a persona signs in (email and password) for an app; its submission redirects to the registered `redirect_uri`.',
+    description: 'A small HTML form where a persona signs in (email and password) for an app; its submission redirects to the registered `redirect_uri`. A registered path (the training app\'s `/console/callback`) stands for that path on the address the server was reached by. With `code_challenge` (PKCE, S256) the code is exchanged with its `code_verifier` instead of the client secret.',
     query: {
       response_type: { schema: Enum(['code', 'token']), required: true, description: '`code` (authorization-code flow) or `token` (implicit flow)' },
       client_id: { schema: Str({ maxLength: 128 }), required: true, description: "The app's client_id" },
       redirect_uri: { schema: Str({ maxLength: 2048 }), description: 'One of the app’s registered redirect URIs (default: its first)' },
       state: { schema: Str({ maxLength: 512 }), description: 'Echoed on the redirect' },
+      code_challenge: { schema: Str({ maxLength: 128 }), description: 'PKCE (RFC 7636): base64url(SHA-256(code_verifier)); the code is then exchanged with that verifier, without the client_secret' },
+      code_challenge_method: { schema: Enum(['S256']), description: 'PKCE: `S256` (plain is not accepted)' },
+      login_hint: { schema: Str({ maxLength: 255 }), description: 'An email to fill in on the form' },
     },
     ok: { description: 'The sign-in form', media: 'text/html' },
     also: [{ status: 400, description: 'An HTML page naming what is wrong (unknown client, unregistered redirect_uri, bad response_type); nothing is redirected', media: 'text/html' }],
   })
-  async authorizeForm(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
+  async authorizeForm(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const str = (k: string): string | undefined => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
     const responseType = str('response_type');
     try {
@@ -43,13 +52,16 @@ export class OAuthController {
         throw new AppError('invalid_request', 'response_type must be code or token.');
       }
       const app = await this.oauth.findApp(str('client_id'));
-      this.oauth.redirectFor(app, str('redirect_uri'));
+      this.oauth.redirectFor(app, str('redirect_uri'), this.origins(req));
+      const challenge = responseType === 'code' ? this.oauth.checkChallenge(str('code_challenge'), str('code_challenge_method')) : null;
       void reply.type('text/html; charset=utf-8').send(
         loginPage({
           response_type: responseType,
           client_id: app.clientId,
           redirect_uri: str('redirect_uri'),
           state: str('state'),
+          ...(challenge ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
+          email: str('login_hint')?.slice(0, 255),
           appName: app.name,
         }),
       );
@@ -72,12 +84,14 @@ export class OAuthController {
       { status: 423, description: 'The form again: the account is locked', media: 'text/html' },
     ],
   })
-  async authorize(@Body() form: AuthorizeFormDto, @Res() reply: FastifyReply): Promise<void> {
+  async authorize(@Req() req: FastifyRequest, @Body() form: AuthorizeFormDto, @Res() reply: FastifyReply): Promise<void> {
     let app;
     let redirect: string;
+    let challenge: string | null;
     try {
       app = await this.oauth.findApp(form.client_id);
-      redirect = this.oauth.redirectFor(app, form.redirect_uri);
+      redirect = this.oauth.redirectFor(app, form.redirect_uri, this.origins(req));
+      challenge = form.response_type === 'code' ? this.oauth.checkChallenge(form.code_challenge, form.code_challenge_method) : null;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       void reply.status(400).type('text/html; charset=utf-8').send(errorPage(err.message));
@@ -87,7 +101,7 @@ export class OAuthController {
       const user = await this.oauth.verifyForApp(app, form.email, form.password);
       const target = new URL(redirect);
       if (form.response_type === 'code') {
-        target.searchParams.set('code', await this.oauth.issueCode(app, user, redirect));
+        target.searchParams.set('code', await this.oauth.issueCode(app, user, redirect, challenge));
         if (form.state) target.searchParams.set('state', form.state);
       } else {
         const token = await this.oauth.tokensFor(user, app);
@@ -128,14 +142,22 @@ export class OAuthController {
       case 'password':
         return this.oauth.passwordGrant(body.username, body.password, body.client_id, body.client_secret);
       case 'authorization_code': {
-        const app = await this.oauth.authenticateClient(body.client_id, body.client_secret);
-        return this.oauth.codeGrant(body.code, app, body.redirect_uri);
+        // PKCE: a client without a secret (the console in a browser) proves itself with the code_verifier instead.
+        const viaVerifier = body.client_secret === undefined && body.code_verifier !== undefined;
+        const app = viaVerifier ? await this.oauth.findApp(body.client_id) : await this.oauth.authenticateClient(body.client_id, body.client_secret);
+        return this.oauth.codeGrant(body.code, app, body.redirect_uri, body.code_verifier, viaVerifier);
       }
       case 'client_credentials':
         return this.oauth.clientCredentialsGrant(await this.oauth.authenticateClient(body.client_id, body.client_secret));
       case 'refresh_token':
         return this.oauth.refreshGrant(body.refresh_token, body.client_id, body.client_secret);
     }
+  }
+
+  /** The addresses this request reached the server by: its own Host, and SIM_PUBLIC_URL when set. */
+  private origins(req: FastifyRequest): string[] {
+    const own = URL.canParse(`${req.protocol}://${req.host}`) ? new URL(`${req.protocol}://${req.host}`).origin : '';
+    return this.publicOrigin && this.publicOrigin !== own ? [own, this.publicOrigin] : [own];
   }
 
   @Get('token/info')

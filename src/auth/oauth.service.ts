@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors';
@@ -20,6 +21,19 @@ export interface TokenAnswer {
 }
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
+
+/** RFC 7636 §4.1–4.2: verifiers and challenges are 43–128 unreserved characters. */
+const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
+
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 function oauth(code: 'invalid_request' | 'invalid_credentials', oauthError: string, message: string): AppError {
   return new AppError(code, message, {}, {}, oauthError);
@@ -57,25 +71,42 @@ export class OAuthService {
     return app;
   }
 
-  /** The registered redirect URI a request may use; an unregistered one is refused, never followed. */
-  redirectFor(app: OAuthApp, requested: string | undefined): string {
+  /**
+   * The registered redirect URI a request may use; an unregistered one is
+   * refused, never followed. A registered path (the training app's
+   * `/console/callback`) stands for that path on this server's own address:
+   * `origins` are the addresses the request reached the server by.
+   */
+  redirectFor(app: OAuthApp, requested: string | undefined, origins: readonly string[] = []): string {
     if (!requested) {
-      if (app.redirectUris.length === 1) return app.redirectUris[0];
+      if (app.redirectUris.length === 1 && !app.redirectUris[0].startsWith('/')) return app.redirectUris[0];
       throw oauth('invalid_request', 'invalid_request', 'redirect_uri is required.');
     }
-    if (!app.redirectUris.includes(requested)) {
-      throw oauth('invalid_request', 'invalid_request', 'redirect_uri is not registered for this application.');
-    }
-    return requested;
+    if (app.redirectUris.includes(requested) && !requested.startsWith('/')) return requested;
+    const url = URL.canParse(requested) ? new URL(requested) : null;
+    if (url && origins.includes(url.origin) && !url.search && !url.hash && url.href === `${url.origin}${url.pathname}` && app.redirectUris.includes(url.pathname)) return requested;
+    throw oauth('invalid_request', 'invalid_request', 'redirect_uri is not registered for this application.');
   }
 
-  async issueCode(app: OAuthApp, user: User, redirectUri: string): Promise<string> {
+  /** RFC 7636: only S256, with a challenge of 43 to 128 URL-safe characters. */
+  checkChallenge(challenge: string | undefined, method: string | undefined): string | null {
+    if (challenge === undefined) {
+      if (method !== undefined) throw oauth('invalid_request', 'invalid_request', 'code_challenge_method needs a code_challenge.');
+      return null;
+    }
+    if (method !== 'S256') throw oauth('invalid_request', 'invalid_request', 'code_challenge_method must be S256 (plain is not accepted).');
+    if (!PKCE_VALUE.test(challenge)) throw oauth('invalid_request', 'invalid_request', 'code_challenge must be 43 to 128 characters of A-Z, a-z, 0-9 and -._~ (base64url of a SHA-256).');
+    return challenge;
+  }
+
+  async issueCode(app: OAuthApp, user: User, redirectUri: string, codeChallenge: string | null = null): Promise<string> {
     const code = randomToken(24);
     await this.db.getRepository(OAuthCode).insert({
       codeHash: digest(code),
       appId: app.id,
       userId: user.id,
       redirectUri,
+      codeChallenge,
       expiresAt: new Date((await this.clock.now(app.companyId)).getTime() + CODE_TTL_MS),
     });
     return code;
@@ -99,13 +130,18 @@ export class OAuthService {
     return this.issue(this.db.manager, user.id, user.companyId, app?.id ?? null);
   }
 
-  async codeGrant(code: string | undefined, app: OAuthApp, redirectUri: string | undefined): Promise<TokenAnswer> {
+  /**
+   * Exchanges a code. With PKCE the verifier must match the code's challenge;
+   * a public client (no client_secret: `viaVerifier`) may exchange only a code
+   * issued with a challenge. A refused exchange leaves the code as it was.
+   */
+  async codeGrant(code: string | undefined, app: OAuthApp, redirectUri: string | undefined, verifier?: string, viaVerifier = false): Promise<TokenAnswer> {
     if (!code) throw oauth('invalid_request', 'invalid_request', 'code is required.');
     return this.clock.transaction(app.companyId, async (m, now) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
-      const [rows]: [{ user_id: number; redirect_uri: string; app_id: number }[], number] = await m.query(
+      const [rows]: [{ user_id: number; redirect_uri: string; app_id: number; code_challenge: string | null }[], number] = await m.query(
         `UPDATE oauth_codes SET used_at = $2
-          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id, redirect_uri, app_id`,
+          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id, redirect_uri, app_id, code_challenge`,
         [digest(code), now],
       );
       const row = rows[0];
@@ -114,6 +150,12 @@ export class OAuthService {
       }
       if (redirectUri !== undefined && redirectUri !== row.redirect_uri) {
         throw oauth('invalid_request', 'invalid_grant', 'redirect_uri does not match the one the code was issued for.');
+      }
+      if (row.code_challenge === null && viaVerifier) {
+        throw oauth('invalid_credentials', 'invalid_client', 'This code was issued without a code_challenge: exchange it with the client_secret.');
+      }
+      if (row.code_challenge !== null && (!verifier || !PKCE_VALUE.test(verifier) || !safeEqual(s256(verifier), row.code_challenge))) {
+        throw oauth('invalid_request', 'invalid_grant', verifier ? 'code_verifier does not match the code_challenge the code was issued with.' : 'code_verifier is required: the code was issued with a code_challenge.');
       }
       const user = await this.activeUser(m, row.user_id);
       return this.issue(m, user.id, user.companyId, app.id);

@@ -51,6 +51,7 @@ export function banner(base: string, sb: SandboxView, config: AppConfig, childre
     '  sitesim is running',
     '',
     `  API        ${base}/rest/v1.0`,
+    `  Console    ${base}/console   (trainers' classes; trainees sign in at ${base}/console/signin?client_id=${sb.apps.find((a) => a.key === 'training')?.client_id ?? ''})`,
     `  Docs       ${base}/docs   (OpenAPI: ${base}/docs/openapi.json)`,
     `  Health     ${base}/health   Metrics: ${base}/metrics`,
     `  Simulator  ${base}/_sim   (controls ${config.openControls ? 'open to anyone (SIM_OPEN_CONTROLS=true)' : 'need the sandbox token'})`,

@@ -12,7 +12,7 @@ export type RouteAccess =
   | { kind: 'authenticated' }
   | { kind: 'company_member' }
   | { kind: 'project_member' }
-  | { kind: 'sim_control' }
+  | { kind: 'sim_control'; classToken?: true }
   | { kind: 'action'; action: Action; projectFrom: 'param' | 'query' | null; item?: string };
 
 export const ROUTE_ACCESS = 'sitesim:route-access';
@@ -39,9 +39,13 @@ export const CompanyMember = (): MethodDecorator & ClassDecorator =>
 export const ProjectMember = (): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'project_member' } satisfies RouteAccess), ApiBearerAuth(), companyHeader);
 
-/** Simulator controls: sandbox token, operator token, or open controls. */
-export const SimControl = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'sim_control' } satisfies RouteAccess), ApiBearerAuth());
+/**
+ * Simulator controls: sandbox token, operator token, or open controls. With
+ * `classToken` (a training class's routes): the class's token, the operator
+ * token or open controls, and not a sandbox token.
+ */
+export const SimControl = (options: { classToken?: true } = {}): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'sim_control', ...options } satisfies RouteAccess), ApiBearerAuth());
 
 export interface CanOptions {
   /** Where the project id comes from for project tools (default: the `project_id` route param). */

@@ -51,6 +51,8 @@ export function describeAccess(access: RouteAccess | undefined): string {
       return `can ${access.action}${access.projectFrom === 'query' ? ' (project from query)' : ''}`;
     case 'public':
       return `public: ${access.reason}`;
+    case 'sim_control':
+      return access.classToken ? 'sim_control: class token' : 'sim_control';
     default:
       return access.kind;
   }

@@ -30,7 +30,7 @@ export async function installQueueBoard(app: INestApplication, fastify: FastifyI
         const token = typeof query === 'string' ? query : cookie ? decodeURIComponent(cookie) : undefined;
         try {
           const sim = await guard.scopeOf(request.headers.authorization ?? (token ? `Bearer ${token}` : undefined));
-          if (sim.kind === 'sandbox') throw new AppError('permission_denied', 'The queue board shows every sandbox: it needs the operator token.', { layer: 'sim_control' });
+          if (sim.kind === 'sandbox' || sim.kind === 'class') throw new AppError('permission_denied', 'The queue board shows every sandbox: it needs the operator token.', { layer: 'sim_control' });
           if (typeof query === 'string') {
             void reply.header('Set-Cookie', `sitesim_board=${encodeURIComponent(query)}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict`);
           }

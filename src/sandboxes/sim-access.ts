@@ -1,7 +1,7 @@
 import { AppError } from '../common/errors';
 
 /** Who is driving the simulator on this request. */
-export type SimScope = { kind: 'open' } | { kind: 'operator' } | { kind: 'sandbox'; sandboxId: number };
+export type SimScope = { kind: 'open' } | { kind: 'operator' } | { kind: 'sandbox'; sandboxId: number } | { kind: 'class'; classId: number };
 
 declare module 'fastify' {
   interface FastifyRequest {

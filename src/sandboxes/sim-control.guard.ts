@@ -12,6 +12,7 @@ import { ROUTE_ACCESS, RouteAccess } from '../permissions/route-access';
 import { assertSandbox, SimScope } from './sim-access';
 
 export const SANDBOX_TOKEN_PREFIX = 'sbx_';
+export const CLASS_TOKEN_PREFIX = 'cls_';
 
 /**
  * `/_sim` controls: a sandbox's `sandbox_token`, the operator token, or
@@ -31,7 +32,20 @@ export class SimControlGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const scope = await this.scopeOf(request.headers.authorization);
     request.simScope = scope;
-    request.simPrincipal = scope.kind === 'sandbox' ? `sandbox:${scope.sandboxId}` : scope.kind;
+    request.simPrincipal = scope.kind === 'sandbox' ? `sandbox:${scope.sandboxId}` : scope.kind === 'class' ? `class:${scope.classId}` : scope.kind;
+    if (declared.classToken && scope.kind === 'sandbox') {
+      throw new AppError('permission_denied', "A training class's routes take its class token (or the operator token); a sandbox token drives its own sandbox only.", { layer: 'sim_control' });
+    }
+    if (scope.kind === 'class') {
+      // A class token drives its own class's routes, nothing else: a trainee sandbox's controls take that sandbox's token.
+      const classParam = (request.params as Record<string, string> | undefined)?.class_id;
+      if (!declared.classToken) {
+        throw new AppError('permission_denied', "A class token drives its class's routes (/_sim/classes/{class_id}/…) only; a trainee sandbox's controls take that sandbox's own token.", { layer: 'sim_control' });
+      }
+      if (classParam !== undefined && parseId(classParam) !== scope.classId) {
+        throw new AppError('permission_denied', 'This class token belongs to another class.', { layer: 'sim_control' });
+      }
+    }
     const sandboxParam = (request.params as Record<string, string> | undefined)?.sandbox_id;
     if (sandboxParam !== undefined) {
       const id = parseId(sandboxParam);
@@ -49,6 +63,10 @@ export class SimControlGuard implements CanActivate {
       if (token.startsWith(SANDBOX_TOKEN_PREFIX)) {
         const rows: { id: number }[] = await this.db.query('SELECT id FROM sandboxes WHERE token_hash = $1', [digest(token)]);
         if (rows[0]) return { kind: 'sandbox', sandboxId: rows[0].id };
+      }
+      if (token.startsWith(CLASS_TOKEN_PREFIX)) {
+        const rows: { id: number }[] = await this.db.query('SELECT id FROM training_classes WHERE token_hash = $1', [digest(token)]);
+        if (rows[0]) return { kind: 'class', classId: rows[0].id };
       }
       if (this.config.openControls) return { kind: 'open' };
       throw new AppError('unauthenticated', 'This token cannot drive the simulator: use the sandbox_token of a sandbox (or the operator token). A platform access token is not enough.');

@@ -159,4 +159,5 @@ export const PROJECTS = [
   { key: 'second', name: 'Harbor Logistics Warehouse', number: 'HLW-202', address: '88 Pier Street' },
 ] as const;
 
-export const TRAINING_REDIRECT_URIS = ['http://localhost:8765/callback', 'urn:ietf:wg:oauth:2.0:oob'];
+/** `/console/callback`: the training console's sign-in, on whichever address the server is reached by. */
+export const TRAINING_REDIRECT_URIS = ['http://localhost:8765/callback', 'urn:ietf:wg:oauth:2.0:oob', '/console/callback'];

@@ -59,6 +59,12 @@ export class ScenariosService {
       .map((s) => ({ key: s.key, number: s.number, title: s.title, causes: s.causes }));
   }
 
+  /** A scenario of the catalogue with its fix in words, or null for an unknown key. */
+  describe(key: string): { key: string; number: number; title: string; causes: readonly string[]; fixSteps: string[] } | null {
+    const s = this.scenarios.get(key);
+    return s ? { key: s.key, number: s.number, title: s.title, causes: s.causes, fixSteps: (s as Scenario & { fixSteps?: string[] }).fixSteps ?? [] } : null;
+  }
+
   async run(key: string): Promise<Record<string, unknown>> {
     const scenario = this.scenarios.get(key);
     if (!scenario) throw AppError.notFound('Scenario');
@@ -78,6 +84,22 @@ export class ScenariosService {
       [key, sandbox.id, symptom.present ? 'symptom_shown' : 'failed', JSON.stringify({ ...state, _sandbox_token: sandbox.sandbox_token }), JSON.stringify(symptom), JSON.stringify(findings), JSON.stringify([]), await this.clock.now(sandbox.company_id)],
     );
     return { id: row.id, scenario: key, status: symptom.present ? 'symptom_shown' : 'failed', sandbox: this.sandboxOf(sandbox), symptom, findings, fix_steps: await this.fixSteps(scenario) };
+  }
+
+  /**
+   * Makes a scenario's cause happen in an existing sandbox (a trainer's
+   * challenge on a trainee's sandbox): its setup with real requests, the symptom
+   * as the affected user sees it, and what diagnose finds. `view` carries the
+   * token its simulator calls are made with.
+   */
+  async setUpIn(key: string, view: SandboxView): Promise<{ state: Record<string, unknown>; symptom: Record<string, unknown> & { present: boolean }; findings: unknown[]; persona: string | null }> {
+    const scenario = this.scenarios.get(key);
+    if (!scenario) throw AppError.notFound('Scenario');
+    const ctx = new ScenarioContext(this.http(), view);
+    const state = await scenario.setup(ctx);
+    const symptom = await scenario.observe(ctx, state);
+    const findings = await this.findings(scenario, ctx, state);
+    return { state, symptom: { ...symptom }, findings, persona: scenario.diagnose(state).persona ?? null };
   }
 
   async get(id: number): Promise<Record<string, unknown>> {

@@ -14,6 +14,7 @@ export class TokenRequestDto {
   @IsOptional() @IsString() @MaxLength(255) username?: string;
   @IsOptional() @IsString() @MaxLength(1024) password?: string;
   @IsOptional() @IsString() @MaxLength(255) scope?: string;
+  @IsOptional() @IsString() @MaxLength(128) code_verifier?: string;
 }
 
 export class RevokeRequestDto {
@@ -28,6 +29,8 @@ export class AuthorizeFormDto {
   @IsString() @MaxLength(128) client_id!: string;
   @IsOptional() @IsString() @MaxLength(2048) redirect_uri?: string;
   @IsOptional() @IsString() @MaxLength(512) state?: string;
+  @IsOptional() @IsString() @MaxLength(128) code_challenge?: string;
+  @IsOptional() @IsString() @MaxLength(16) code_challenge_method?: string;
   @IsString() @MaxLength(255) email!: string;
   @IsString() @MaxLength(1024) password!: string;
 }

@@ -17,6 +17,10 @@ export class OAuthCode {
   @Column({ type: 'timestamptz' })
   expiresAt!: Date;
 
+  /** PKCE (S256): base64url(SHA-256(code_verifier)); the exchange must send that verifier. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  codeChallenge!: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   usedAt!: Date | null;
 
