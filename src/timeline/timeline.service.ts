@@ -42,6 +42,12 @@ export interface TimelineAsk {
   resourceId: number;
   /** Values of changed fields (the operator's view); a persona sees which fields changed, not their values. */
   values: boolean;
+  /**
+   * Who looks, when it is a persona and not the operator: they see only their own
+   * devices and offline writes, no job's error text, and webhook deliveries only
+   * when they may manage the project's webhooks (as the webhooks API lets them).
+   */
+  viewer?: { userId: number; webhooks: boolean };
 }
 
 const SKIP_FIELDS = new Set(['version', 'updatedAt', 'updated_at', 'createdAt', 'created_at']);
@@ -67,18 +73,22 @@ export class TimelineService {
    * in-process with their own token), whose refusal is answered as it is; the
    * changed fields by name only.
    */
-  async forPersona(authorization: string, companyId: number, requestId: string, q: Omit<TimelineAsk, 'companyId' | 'values'>): Promise<Record<string, unknown>> {
-    const res = await (this.adapter.httpAdapter.getInstance() as FastifyInstance).inject({
-      method: 'GET',
-      url: `/rest/v1.0/projects/${q.projectId}/${RESOURCES[q.resource].path}/${q.resourceId}`,
-      headers: { authorization, 'procore-company-id': String(companyId), 'x-request-id': `${requestId}.item` },
-    });
+  async forPersona(authorization: string, companyId: number, userId: number, requestId: string, q: Omit<TimelineAsk, 'companyId' | 'values' | 'viewer'>): Promise<Record<string, unknown>> {
+    const ask = (url: string, suffix: string) =>
+      (this.adapter.httpAdapter.getInstance() as FastifyInstance).inject({
+        method: 'GET',
+        url,
+        headers: { authorization, 'procore-company-id': String(companyId), 'x-request-id': `${requestId}.${suffix}` },
+      });
+    const res = await ask(`/rest/v1.0/projects/${q.projectId}/${RESOURCES[q.resource].path}/${q.resourceId}`, 'item');
     if (res.statusCode !== 200) {
       const e = (JSON.parse(res.body || '{}') as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }).error;
       const code = e?.code && isErrorCode(e.code) ? e.code : 'not_found';
       throw new AppError(code, e?.message ?? `${q.resource} #${q.resourceId} was not found.`, e?.details ?? {});
     }
-    return this.timeline({ ...q, companyId, values: false });
+    // Webhook deliveries are the webhooks API's to show: only to whom it answers.
+    const hooks = await ask(`/rest/v1.0/projects/${q.projectId}/webhooks/hooks`, 'hooks');
+    return this.timeline({ ...q, companyId, values: false, viewer: { userId, webhooks: hooks.statusCode === 200 } });
   }
 
   async timeline(ask: TimelineAsk): Promise<Record<string, unknown>> {
@@ -96,8 +106,9 @@ export class TimelineService {
       entries.push({ at: item.created_at, kind: 'change', title: `${ask.resource} #${ask.resourceId} created with the sandbox (before its changes were logged)`, status: 'done', details: { resource: ask.resource, resource_id: ask.resourceId, event_type: 'seeded' } });
     }
     const deliveries = await this.deliveries(changes.map((c) => c.id));
-    entries.push(...deliveries.entries);
-    entries.push(...(await this.jobs(ask, changes, deliveries.ids, def.budget)));
+    const webhooks = !ask.viewer || ask.viewer.webhooks;
+    if (webhooks) entries.push(...deliveries.entries);
+    entries.push(...(await this.jobs(ask, changes, webhooks ? deliveries.ids : [], def.budget)));
     entries.push(...(await this.devices(ask, changes, def.path, now)));
     entries.sort((a, b) => a.at.getTime() - b.at.getTime());
     const first = entries[0]?.at.getTime() ?? now.getTime();
@@ -249,7 +260,8 @@ export class TimelineService {
           delay_ms: meta?.delayMs ?? job?.opts.delay ?? 0,
           waited_ms: job?.processedOn ? Math.max(0, job.processedOn - job.timestamp) : null,
           ran_ms: job?.processedOn && job.finishedOn ? Math.max(0, job.finishedOn - job.processedOn) : null,
-          error: job?.failedReason || null,
+          // A job's error text may name what only the operator sees (a webhook's address, a file path).
+          error: ask.viewer ? null : job?.failedReason || null,
           phases,
           ...pick(o.payload, ['deliveryId', 'uploadId', 'resource', 'resourceId']),
         },
@@ -264,8 +276,8 @@ export class TimelineService {
     if (!last) return [];
     const devices: { id: number; device_key: string; user_name: string; online: boolean; synced_change_id: string; synced_at: Date; sync_pending: boolean }[] = await this.db.query(
       `SELECT d.id, d.device_key, u.name AS user_name, d.online, d.synced_change_id, d.synced_at, d.sync_pending
-         FROM devices d JOIN users u ON u.id = d.user_id WHERE d.company_id = $1 ORDER BY d.id`,
-      [ask.companyId],
+         FROM devices d JOIN users u ON u.id = d.user_id WHERE d.company_id = $1 AND ($2::int IS NULL OR d.user_id = $2) ORDER BY d.id`,
+      [ask.companyId, ask.viewer?.userId ?? null],
     );
     const entries: Entry[] = [];
     for (const d of devices) {
@@ -285,8 +297,8 @@ export class TimelineService {
     const writes: { id: string; device_key: string; method: string; url: string; status: string; response_status: number | null; created_at: Date; applied_at: Date | null }[] = await this.db.query(
       `SELECT w.id, d.device_key, w.method, w.url, w.status, w.response_status, w.created_at, w.applied_at
          FROM device_writes w JOIN devices d ON d.id = w.device_id
-        WHERE d.company_id = $1 AND w.url ~ $2 ORDER BY w.id LIMIT 200`,
-      [ask.companyId, `/projects/${ask.projectId}/${path}/${ask.resourceId}(/|\\?|$)`],
+        WHERE d.company_id = $1 AND w.url ~ $2 AND ($3::int IS NULL OR d.user_id = $3) ORDER BY w.id LIMIT 200`,
+      [ask.companyId, `/projects/${ask.projectId}/${path}/${ask.resourceId}(/|\\?|$)`, ask.viewer?.userId ?? null],
     );
     for (const w of writes) {
       entries.push({ at: w.created_at, kind: 'device', title: `Device ${w.device_key} kept ${w.method} offline`, status: 'done', details: { device: w.device_key, step: 'kept_offline', write_id: Number(w.id), method: w.method } });

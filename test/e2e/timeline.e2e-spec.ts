@@ -116,6 +116,19 @@ describe('item timelines', () => {
     const change = mine.body.entries.filter((e: Entry) => e.kind === 'change').at(-1);
     expect(change.details.changed).toEqual([{ field: 'subject' }]);
     for (const c of change.details.changed) expect(Object.keys(c)).toEqual(['field']);
+    // What the API keeps from them stays out: webhook deliveries (their address, answers and errors), others' devices, job errors.
+    const operator = (await timeline('RFIs', edited.id)).body.entries as Entry[];
+    expect(operator.some((e) => e.kind === 'webhook')).toBe(true);
+    expect(operator.some((e) => e.kind === 'device')).toBe(true);
+    const theirs = mine.body.entries as Entry[];
+    expect(theirs.filter((e) => e.kind === 'webhook' || e.kind === 'device' || (e.kind === 'job' && e.details.name === 'webhooks.deliver'))).toEqual([]);
+    expect(JSON.stringify(mine.body)).not.toContain(receiver.url);
+    expect(theirs.filter((e) => e.kind === 'job' && e.details.error !== null)).toEqual([]);
+    expectError(await sub.get(`/rest/v1.0/projects/${p1}/webhooks/hooks`), 403, 'permission_denied');
+    // Whoever the webhooks API answers sees the deliveries in their timeline too.
+    const admin = await sb.as('company_admin');
+    const adminView = (await admin.get(`/_sim/training/timeline?project_id=${p1}&resource=RFIs&resource_id=${edited.id}`)).body.entries as Entry[];
+    expect(adminView.filter((e) => e.kind === 'webhook').length).toBe(operator.filter((e) => e.kind === 'webhook').length);
 
     const refused = await sub.get(`/_sim/training/timeline?project_id=${p1}&resource=RFIs&resource_id=${hidden.id}`);
     expect([403, 404]).toContain(refused.status);
