@@ -154,10 +154,15 @@ export class OAuthController {
     }
   }
 
-  /** The addresses this request reached the server by: its own Host, and SIM_PUBLIC_URL when set. */
+  /**
+   * The address a path-only redirect URI stands for: SIM_PUBLIC_URL when set (and
+   * then only it: a Host header that names any other name pointed at the server
+   * is not an origin of it), else the request's own Host.
+   */
   private origins(req: FastifyRequest): string[] {
+    if (this.publicOrigin) return [this.publicOrigin];
     const own = URL.canParse(`${req.protocol}://${req.host}`) ? new URL(`${req.protocol}://${req.host}`).origin : '';
-    return this.publicOrigin && this.publicOrigin !== own ? [own, this.publicOrigin] : [own];
+    return [own];
   }
 
   @Get('token/info')

@@ -57,7 +57,7 @@ export class TimelineController {
   @Authenticated()
   @Doc({
     summary: "An item's timeline, for the signed-in persona",
-    description: `${WHAT} For a persona of the sandbox (a platform access token): only for an item the persona may open (the item's own route answers them; its refusal is answered here as it is), and changed fields by name, without their values. Webhook deliveries (and their jobs) are shown only to a persona the project's webhooks API answers (`admin.manage_webhooks`); devices and offline writes only the persona's own; no job's error text.`,
+    description: `${WHAT} For a persona of the sandbox (a platform access token): only for an item the persona may open (the item's own route answers them; its refusal is answered here as it is), and changed fields by name, without their values. Webhook deliveries (and their jobs) are shown only to a persona the project's webhooks API answers (\`admin.manage_webhooks\`); devices and offline writes only the persona's own; no job's error text.`,
     query: TimelineQuery,
     ok: { description: 'The timeline, oldest first', schema: ItemTimeline },
     errors: ['validation_failed', 'not_found', 'permission_denied', 'not_in_company', 'not_project_member', 'tool_inactive'],

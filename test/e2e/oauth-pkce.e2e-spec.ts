@@ -65,6 +65,19 @@ describe('OAuth for the training console: same-origin callback and PKCE', () => 
     }
   });
 
+  it('takes the callback path on SIM_PUBLIC_URL only, when it is set: another Host is not an address of the server', async () => {
+    const behind = await TestApp.start({ sharing: t, env: { SIM_PUBLIC_URL: 'https://sitesim.example' } });
+    try {
+      const ask = (redirect: string) => behind.client().get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirect })}`);
+      expect((await ask('https://sitesim.example/console/callback')).status).toBe(200);
+      const own = await ask(CONSOLE_CALLBACK);
+      expect(own.status).toBe(400);
+      expect(own.text).toContain('redirect_uri is not registered');
+    } finally {
+      await behind.stop();
+    }
+  });
+
   it('refuses plain or malformed challenges before anyone signs in', async () => {
     for (const [challenge, method] of [['x'.repeat(43), 'plain'], ['short', 'S256'], ['x'.repeat(43), '']] as const) {
       const q: Record<string, string> = { response_type: 'code', client_id: clientId, redirect_uri: CONSOLE_CALLBACK, code_challenge: challenge };
