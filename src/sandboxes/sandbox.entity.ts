@@ -46,6 +46,10 @@ export class Sandbox extends VersionedEntity {
   @Column({ type: 'jsonb', default: {} })
   seededIds!: SeededIds;
 
+  /** How many times it was reset (what was set up in it before is gone). */
+  @Column({ type: 'integer', default: 0 })
+  resets!: number;
+
   /** Hashes of the seeded credentials, so that a reset restores the same logins. */
   @Column({ type: 'jsonb', default: {}, select: false })
   seedSecrets!: SeedSecrets;

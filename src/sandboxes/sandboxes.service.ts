@@ -125,10 +125,10 @@ export class SandboxesService {
         company.createdAt,
       ]);
       await m.query(
-        `INSERT INTO sandboxes (id, company_id, name, template, seed, token_hash, persona_password, settings, seeded_ids, seed_secrets, version, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `INSERT INTO sandboxes (id, company_id, name, template, seed, token_hash, persona_password, settings, seeded_ids, seed_secrets, version, resets, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [sandbox.id, sandbox.companyId, sandbox.name, sandbox.template, sandbox.seed, sandbox.tokenHash, sandbox.personaPassword,
-          JSON.stringify(sandbox.settings), JSON.stringify(sandbox.seededIds), JSON.stringify(sandbox.seedSecrets), sandbox.version + 1, sandbox.createdAt],
+          JSON.stringify(sandbox.settings), JSON.stringify(sandbox.seededIds), JSON.stringify(sandbox.seedSecrets), sandbox.version + 1, sandbox.resets + 1, sandbox.createdAt],
       );
       seeded = await this.seed(m, sandbox, sandbox.seedSecrets);
     }).catch(async (err: unknown) => {

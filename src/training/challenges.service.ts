@@ -17,7 +17,7 @@ interface ChallengeRow {
   sandbox_id: number;
   scenario: string;
   persona: string | null;
-  status: 'armed' | 'solved' | 'failed';
+  status: 'armed' | 'solved' | 'failed' | 'cancelled';
   symptom: { present: boolean; description: string; observed: Record<string, unknown> };
   findings: { cause: string; evidence: Record<string, unknown>; fix: string[] }[];
   answers: { cause: string; correct: boolean; at: string }[];
@@ -54,8 +54,9 @@ export class ChallengesService {
     if (!about) throw AppError.field('scenario', 'is not a scenario of the catalogue (GET /_sim/scenarios)');
     const view = (await this.sandboxes.get(sandboxId)) as unknown as SandboxView & { template: string };
     if (view.template !== 'training') throw AppError.field('sandbox_id', 'is not a training sandbox: challenges need its personas');
+    const resets = await this.endReset(sandboxId);
     const [open] = await this.db.query(`SELECT id FROM training_challenges WHERE sandbox_id = $1 AND status = 'armed'`, [sandboxId]);
-    if (open) throw new AppError('duplicate', `Challenge #${open.id} is still armed on this sandbox: wait for its answers, or reset the sandbox first.`, { challenge_id: open.id });
+    if (open) throw new AppError('duplicate', `Challenge #${open.id} is still armed on this sandbox: wait for its answers, or reset the sandbox first (a reset cancels it).`, { challenge_id: open.id });
     let set: Awaited<ReturnType<ScenariosService['setUpIn']>>;
     try {
       set = await this.scenarios.setUpIn(key, { ...view, sandbox_token: simToken });
@@ -65,9 +66,9 @@ export class ChallengesService {
     }
     if (!set.symptom.present) throw AppError.field('scenario', 'was set up but its symptom does not show in this sandbox as it is now; reset the sandbox and arm it again');
     const [row]: { id: number }[] = await this.db.query(
-      `INSERT INTO training_challenges (sandbox_id, scenario, persona, status, symptom, findings, state, armed_at)
-       VALUES ($1, $2, $3, 'armed', $4, $5, $6, $7) RETURNING id`,
-      [sandboxId, key, set.persona, JSON.stringify(set.symptom), JSON.stringify(set.findings), JSON.stringify(set.state), await this.clock.now(view.company_id)],
+      `INSERT INTO training_challenges (sandbox_id, scenario, persona, status, symptom, findings, state, armed_at, sandbox_resets)
+       VALUES ($1, $2, $3, 'armed', $4, $5, $6, $7, $8) RETURNING id`,
+      [sandboxId, key, set.persona, JSON.stringify(set.symptom), JSON.stringify(set.findings), JSON.stringify(set.state), await this.clock.now(view.company_id), resets ?? 0],
     ).catch((err: { code?: string }) => {
       // Two arms at once: the unique index on the armed challenge lets one through.
       if (err.code === '23505') throw new AppError('duplicate', 'A challenge is already armed on this sandbox.');
@@ -76,8 +77,27 @@ export class ChallengesService {
     return this.trainerView(await this.load(row.id));
   }
 
+  /**
+   * A challenge armed before the sandbox's last reset has lost its cause: it ends
+   * `cancelled` (unscored). Answers how many times the sandbox was reset.
+   */
+  async endReset(sandboxId: number): Promise<number | null> {
+    const [row]: { resets: number }[] = await this.db.query('SELECT resets FROM sandboxes WHERE id = $1', [sandboxId]);
+    if (!row) return null;
+    await this.db.query(`UPDATE training_challenges SET status = 'cancelled', answered_at = armed_at WHERE sandbox_id = $1 AND status = 'armed' AND sandbox_resets <> $2`, [sandboxId, row.resets]);
+    return row.resets;
+  }
+
+  /** Whether a challenge is armed on the sandbox now (its cause hidden from its trainee). */
+  async armed(sandboxId: number): Promise<boolean> {
+    await this.endReset(sandboxId);
+    const [open] = await this.db.query(`SELECT 1 FROM training_challenges WHERE sandbox_id = $1 AND status = 'armed'`, [sandboxId]);
+    return Boolean(open);
+  }
+
   async forSandbox(sandboxId: number): Promise<Record<string, unknown>[]> {
     await this.sandboxes.get(sandboxId);
+    await this.endReset(sandboxId);
     const rows: ChallengeRow[] = await this.db.query('SELECT * FROM training_challenges WHERE sandbox_id = $1 ORDER BY id DESC', [sandboxId]);
     return rows.map((r) => this.trainerView(r));
   }
@@ -94,7 +114,7 @@ export class ChallengesService {
     const trainees = [];
     for (const t of cls.trainees as { trainee: number; sandbox_id: number }[]) {
       const challenges = await this.forSandbox(t.sandbox_id);
-      const scored = challenges.filter((c) => c.status !== 'armed');
+      const scored = challenges.filter((c) => c.status === 'solved' || c.status === 'failed');
       trainees.push({
         trainee: t.trainee,
         sandbox_id: t.sandbox_id,
@@ -109,6 +129,7 @@ export class ChallengesService {
   /** The trainee's current challenge (their sandbox's newest): the symptom and who has it; the cause only once it is over. */
   async current(companyId: number): Promise<Record<string, unknown>> {
     const mine = await this.trainees.of(companyId);
+    await this.endReset(mine.id);
     const [row]: ChallengeRow[] = await this.db.query('SELECT * FROM training_challenges WHERE sandbox_id = $1 ORDER BY id DESC LIMIT 1', [mine.id]);
     if (!row) throw AppError.notFound('Challenge');
     return this.traineeView(row);
@@ -116,6 +137,7 @@ export class ChallengesService {
 
   async answer(companyId: number, cause: string): Promise<Record<string, unknown>> {
     const mine = await this.trainees.of(companyId);
+    await this.endReset(mine.id);
     const now = await this.clock.now(companyId);
     const id = await this.db.transaction(async (m) => {
       const [row]: ChallengeRow[] = await m.query('SELECT * FROM training_challenges WHERE sandbox_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE', [mine.id]);

@@ -33,7 +33,7 @@ export class DrillsController {
   }
 
   @Get('drills')
-  @Doc({ summary: "A trainee's drills", description: `The drills run from this sandbox, newest first (the last ${DRILLS_KEPT} are kept). ${WHO}`, ok: { description: 'The drills', schema: ArrayOf(TrainingDrill) }, errors: ['permission_denied'] })
+  @Doc({ summary: "A trainee's drills", description: `The drills run from this sandbox, newest first (the last ${DRILLS_KEPT} are kept). ${WHO}`, ok: { description: 'The drills', schema: ArrayOf(TrainingDrill) }, errors: ['permission_denied', 'invalid_transition'] })
   list(@Req() req: FastifyRequest): Promise<Record<string, unknown>[]> {
     return this.drills.list(req.auth!.companyId);
   }
@@ -41,16 +41,16 @@ export class DrillsController {
   @Post('drills')
   @Doc({
     summary: 'Run a drill',
-    description: `Runs a scenario of the catalogue in a training sandbox made for it (the trainee's own sandbox is untouched): the symptom as the affected user sees it, what diagnose finds, and the fix in words. Starting more than ${DRILLS_KEPT} deletes the oldest drill with its sandbox. An unknown scenario answers 422. ${WHO}`,
+    description: `Runs a scenario of the catalogue in a training sandbox made for it (the trainee's own sandbox is untouched): the symptom as the affected user sees it, what diagnose finds, and the fix in words. Starting more than ${DRILLS_KEPT} deletes the oldest drill with its sandbox. An unknown scenario answers 422; while a challenge is armed on the trainee's sandbox, drills answer 422 \`invalid_transition\` (a drill shows causes); one drill is set up at a time (429 while the previous is). ${WHO}`,
     ok: { description: 'The drill, with its symptom and findings', schema: TrainingDrill },
-    errors: ['validation_failed', 'permission_denied'],
+    errors: ['validation_failed', 'permission_denied', 'invalid_transition', 'rate_limited'],
   })
   start(@Req() req: FastifyRequest, @Body() dto: StartDrillDto): Promise<Record<string, unknown>> {
     return this.drills.start(req.auth!.companyId, req.auth!.userId, dto.scenario);
   }
 
   @Get('drills/:run_id')
-  @Doc({ summary: 'Read a drill', description: WHO, ok: { description: 'The drill', schema: TrainingDrill }, errors: ['not_found', 'permission_denied'] })
+  @Doc({ summary: 'Read a drill', description: WHO, ok: { description: 'The drill', schema: TrainingDrill }, errors: ['not_found', 'permission_denied', 'invalid_transition'] })
   get(@Req() req: FastifyRequest, @Param('run_id', IdPipe) id: number): Promise<Record<string, unknown>> {
     return this.drills.get(req.auth!.companyId, id);
   }

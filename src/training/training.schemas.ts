@@ -43,7 +43,7 @@ export const TrainingChallenge = Named(
   Obj({
     id: Id,
     sandbox_id: Id,
-    status: Enum(['armed', 'solved', 'failed'], { description: '`armed` until the right cause is named (`solved`) or every answer is used up (`failed`)' }),
+    status: Enum(['armed', 'solved', 'failed', 'cancelled'], { description: '`armed` until the right cause is named (`solved`) or every answer is used up (`failed`); `cancelled`: its sandbox was reset while it was armed (unscored)' }),
     symptom: Obj({ description: Str({ example: 'The project manager entered an $8,000.00 change order, but the budget has not moved.' }) }, { description: 'What the affected user sees' }),
     affected_persona: Nullable(Str({ description: 'Who has the symptom (a persona key): sign in as them to look', example: 'gc_project_manager' })),
     answers: ArrayOf(ChallengeAnswer, { description: 'The causes named so far, oldest first' }),

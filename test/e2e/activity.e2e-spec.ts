@@ -204,7 +204,11 @@ describe('simulated activity: synthetic users working through real workflows', (
   it('stops when its sandbox is reset: the items it worked on are gone', async () => {
     await listening();
     await api.post('/_sim/activity', { project_id: p1, rate_per_minute: 120, duration_seconds: 300, mix: { rfis: 1 } }, token);
-    await until((r) => r.progress.done >= 1);
+    const first = await until((r) => r.progress.done >= 1);
+    // A change of settings is not a reset: the run goes on.
+    expect((await api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, { latency_profile: 'instant' })).status).toBe(200);
+    await until((r) => r.progress.done > first.progress.done);
+    expect((await state()).state).toBe('running');
     expect((await api.post(`/_sim/sandboxes/${sb.info.id}/actions/reset`, undefined, token)).status).toBe(200);
     const stopped = await until((r) => r.state === 'stopped');
     expect(stopped.warnings).toEqual(['Stopped: the sandbox was reset.']);

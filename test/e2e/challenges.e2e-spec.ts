@@ -45,6 +45,9 @@ describe('training challenges', () => {
     expect(seen.status).toBe(200);
     expect(seen.body).toMatchObject({ status: 'armed', scenario: null, title: null, expected_causes: null, evidence: null, affected_persona: 'gc_project_manager', symptom: { description: expect.stringContaining('change order') } });
     expect(seen.text).not.toContain('change_order_not_approved');
+    // a drill would show a scenario's causes: drills are closed while a challenge is armed
+    expectError(await sub.post('/_sim/training/drills', { scenario: 'budget_change_order_pending' }), 422, 'invalid_transition');
+    expectError(await sub.get('/_sim/training/drills'), 422, 'invalid_transition');
     // one at a time
     expectError(await asSandbox.post(`/_sim/sandboxes/${one.sandbox_id}/challenges`, { scenario: 'budget_locked' }), 409, 'duplicate');
     // another trainee has none, and cannot see this one
@@ -78,6 +81,25 @@ describe('training challenges', () => {
     const last = await pm.post('/_sim/training/challenge/answers', { cause: 'tool_inactive' });
     expect(last.body).toMatchObject({ status: 'failed', score: 0, attempts_left: 0, expected_causes: ['budget_locked'] });
   }, 60000);
+
+  it('cancels an armed challenge when its sandbox is reset (its cause is gone), unscored, and another can be armed', async () => {
+    const two = cls.trainees[1];
+    const armed = await api.post(`/_sim/sandboxes/${two.sandbox_id}/challenges`, { scenario: 'budget_change_order_pending' });
+    expect(armed.status).toBe(201);
+    expect((await closedApi.as(cls.class_token).post(`/_sim/classes/${cls.id}/trainees/2/actions/reset`)).status).toBe(200);
+    const pm = await persona(2, 'gc_project_manager');
+    const seen = await pm.get('/_sim/training/challenge');
+    expect(seen.body).toMatchObject({ id: armed.body.id, status: 'cancelled', score: null, attempts_left: 0 });
+    expectError(await pm.post('/_sim/training/challenge/answers', { cause: 'change_order_not_approved' }), 422, 'invalid_transition');
+    // drills are open again, and the trainer can arm the next one
+    expect((await pm.get('/_sim/training/drills')).status).toBe(200);
+    const next = await api.post(`/_sim/sandboxes/${two.sandbox_id}/challenges`, { scenario: 'budget_locked' });
+    expect(next.status).toBe(201);
+    const results = (await closedApi.as(cls.class_token).get(`/_sim/classes/${cls.id}/results`)).body;
+    const trainee2 = results.trainees.find((x: { trainee: number }) => x.trainee === 2);
+    expect(trainee2.challenges.map((c: { status: string }) => c.status)).toEqual(['armed', 'cancelled', 'failed']);
+    expect(trainee2.total_score).toBe(0);
+  }, 90000);
 
   it('refuses bad input: an unknown scenario, a blank sandbox, a persona outside training', async () => {
     const one = cls.trainees[0];

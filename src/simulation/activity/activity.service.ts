@@ -44,8 +44,8 @@ export interface ActivityRun extends ActivitySpec {
   company_id: number;
   project_id: number;
   api_url: string;
-  /** The sandbox's version at the start: a reset (or a deletion) stops the run, whose items are gone. */
-  sandbox_version: number;
+  /** The sandbox's resets at the start: a reset (or a deletion) stops the run, whose items are gone. */
+  sandbox_resets: number;
   state: 'running' | 'stopped' | 'finished';
   planned: number;
   /** The schedule is stretched by this factor to keep every user within the sandbox's rate limits. */
@@ -137,7 +137,7 @@ export class ActivityService implements OnModuleInit {
     if (planned < 1) throw AppError.field('duration_seconds', `gives no action at ${spec.rate_per_minute} a minute: run for at least ${Math.ceil(60 / spec.rate_per_minute)} s`);
     if (planned > ACTIVITY_LIMITS.actions) throw AppError.field('duration_seconds', `gives ${planned} actions at this rate; a run has at most ${ACTIVITY_LIMITS.actions}`);
     const apiUrl = this.apiUrl();
-    const [sandbox] = await this.db.query('SELECT settings, seed, seeded_ids, persona_password, version FROM sandboxes WHERE id = $1', [target.sandboxId]);
+    const [sandbox] = await this.db.query('SELECT settings, seed, seeded_ids, persona_password, resets FROM sandboxes WHERE id = $1', [target.sandboxId]);
     const personas: Record<string, number> = sandbox.seeded_ids?.personas ?? {};
     const needed = personasOf(spec.mix);
     const members: { user_id: number; email: string; name: string; job_title: string | null; vendor_id: number | null; company_template_id: number | null; project_template_id: number | null; on_project: boolean }[] =
@@ -186,7 +186,7 @@ export class ActivityService implements OnModuleInit {
       company_id: target.companyId,
       project_id: input.project_id,
       api_url: apiUrl,
-      sandbox_version: sandbox.version,
+      sandbox_resets: sandbox.resets,
       state: 'running',
       planned: actions.length,
       stretch,
@@ -277,8 +277,8 @@ export class ActivityService implements OnModuleInit {
     if (!run || run.id !== payload.runId || run.state !== 'running') return { skipped: 'the activity was stopped' };
     const action = this.planOf(run)[payload.index];
     if (!action) return { skipped: 'not in the plan' };
-    const [sandbox] = await this.db.query('SELECT version FROM sandboxes WHERE company_id = $1', [run.company_id]);
-    if (sandbox?.version !== run.sandbox_version) {
+    const [sandbox] = await this.db.query('SELECT resets FROM sandboxes WHERE company_id = $1', [run.company_id]);
+    if (sandbox?.resets !== run.sandbox_resets) {
       await this.stopRun(run.company_id, sandbox ? 'the sandbox was reset' : 'the sandbox was deleted');
       return { skipped: 'the sandbox was reset or deleted' };
     }
@@ -407,7 +407,7 @@ export class ActivityService implements OnModuleInit {
       for (const s of WORKFLOWS[w]) steps[`${w}.${s.step}`] = { ok: n(`step:${w}.${s.step}:ok`), failed: n(`step:${w}.${s.step}:failed`), skipped: n(`step:${w}.${s.step}:skipped`) };
     }
     const done = n('ok') + n('failed') + n('skipped');
-    const { refs: _refs, api_url: _url, started_real_ms: _real, stretch: _stretch, sandbox_version: _version, ...shown } = run;
+    const { refs: _refs, api_url: _url, started_real_ms: _real, stretch: _stretch, sandbox_resets: _resets, ...shown } = run;
     return {
       active: run.state === 'running',
       run: {
