@@ -219,6 +219,23 @@ describe('simulated activity: synthetic users working through real workflows', (
     expect((await state()).progress.done).toBe(settled.progress.done);
   }, 60_000);
 
+  it('counts an action that cannot be done at all (its user cannot sign in) as failed, and still ends the run', async () => {
+    await listening();
+    const admin = await sb.as('company_admin');
+    const sup = sb.userId('superintendent');
+    expect((await admin.post(`/rest/v1.0/companies/${sb.companyId}/users/${sup}/actions/deactivate`)).status).toBe(200);
+    try {
+      const started = await api.post('/_sim/activity', { project_id: p1, rate_per_minute: 120, duration_seconds: 2, mix: { photos: 1 } }, token);
+      expect(started.status).toBe(200);
+      const run = await until((r) => r.state === 'finished', 60_000);
+      expect(run.progress).toMatchObject({ planned: 4, done: 4, ok: 0, failed: 4 });
+      expect(run.recent.every((r) => r.outcome === 'failed' && r.status === null)).toBe(true);
+      expect((run.recent[0] as unknown as { reason: string }).reason).toMatch(/signing in superintendent@.* answered 401/);
+    } finally {
+      await admin.post(`/rest/v1.0/companies/${sb.companyId}/users/${sup}/actions/reactivate`);
+    }
+  }, 90_000);
+
   it('paces a rate over the sandbox’s rate limits, with a warning, instead of flooding the API', async () => {
     await listening();
     await api.patch(`/_sim/sandboxes/${sb.info.id}/settings`, { rate_limit: { hourly: 100_000, spike_10s: 20 } });

@@ -112,7 +112,11 @@ export class ActivityService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.processors.register('sim.activity', (payload, job) => this.act(payload, job));
+    this.processors.register(
+      'sim.activity',
+      (payload, job) => this.act(payload, job),
+      (payload, error) => this.gaveUp(payload, error),
+    );
     this.registerGauge();
   }
 
@@ -319,6 +323,23 @@ export class ActivityService implements OnModuleInit {
     const next: ItemState = action.step_index === 0 ? (result.createdId ? { id: result.createdId, done: 0 } : { dead: `its first step answered ${answer.status}` }) : goesOn ? { ...item, done: action.step_index } : { ...item, dead: `${action.step} answered ${answer.status}${answer.code ? ` ${answer.code}` : ''}` };
     await this.redis.hset(this.runKey(run, 'items'), itemField, JSON.stringify(next));
     return this.settle(run, action, ok ? 'ok' : 'failed', answer, ms, null, item.id ?? result.createdId);
+  }
+
+  /**
+   * An action that failed all its attempts without an answer to count (its user
+   * could not sign in, the API could not be reached): it is counted failed, and its
+   * instance stops, so that the run still ends.
+   */
+  private async gaveUp(payload: JobOf<'sim.activity'>, error: Error): Promise<void> {
+    const run = await this.runOf(payload.companyId);
+    if (!run || run.id !== payload.runId) return;
+    const action = this.planOf(run)[payload.index];
+    if (!action) return;
+    const itemField = `${action.workflow}:${action.instance}`;
+    const raw = await this.redis.hget(this.runKey(run, 'items'), itemField);
+    const item: ItemState = raw ? (JSON.parse(raw) as ItemState) : {};
+    await this.redis.hset(this.runKey(run, 'items'), itemField, JSON.stringify({ ...item, dead: `${action.step} failed: ${error.message}` }));
+    await this.settle(run, action, 'failed', null, 0, error.message.slice(0, 300), item.id);
   }
 
   private async send(http: ActivityHttp, run: ActivityRun, user: ActivityUser, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
