@@ -4,7 +4,7 @@
  * builds, then runs the load runner (src/load) against a running sitesim.
  * Exit 0: thresholds passed; 1: one failed; 2: the plan or target is unusable.
  */
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -13,5 +13,13 @@ if (tsc.status !== 0) {
   process.stderr.write('[load] the build failed (see above)\n');
   process.exit(2);
 }
-const run = spawnSync(process.execPath, [path.join(root, 'dist', 'src', 'load', 'cli.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(run.status ?? 2);
+// The runner stops gracefully on SIGINT or SIGTERM (it reports, and deletes the sandbox it made):
+// this wrapper passes a signal sent to it alone on, and waits for the runner's own exit code.
+const run = spawn(process.execPath, [path.join(root, 'dist', 'src', 'load', 'cli.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // Ctrl-C in a terminal reaches the runner too (same process group); a signal to this process alone is passed on.
+    if (signal === 'SIGTERM') run.kill(signal);
+  });
+}
+run.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 2)));

@@ -6,19 +6,22 @@ import { isAlive } from '../../test/support/processes';
 
 /**
  * The supervisor with real child processes of a tiny script: CHILD_MODE=serve
- * says it is ready and stops on SIGTERM, `crash` dies at once, `stubborn`
- * ignores SIGTERM.
+ * says it is ready and stops on SIGTERM, `crash` dies at once, `slow-crash`
+ * dies after a slow boot, never ready, `stubborn` ignores SIGTERM.
  */
 const entry = join(mkdtempSync(join(tmpdir(), 'sitesim-supervisor-')), 'child.js');
 writeFileSync(
   entry,
   `const mode = process.env.CHILD_MODE;
 if (mode === 'crash') process.exit(3);
+if (mode === 'slow-crash') setTimeout(() => process.exit(4), 300);
+else {
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => { if (mode !== 'stubborn') setTimeout(() => process.exit(0), 20); });
 process.on('disconnect', () => { if (mode !== 'stubborn') process.exit(0); });
 process.send({ type: 'sitesim:ready', port: null });
 setInterval(() => undefined, 1000);
+}
 `,
 );
 
@@ -55,6 +58,15 @@ describe('the process supervisor', () => {
     expect(log).toHaveLength(2);
   });
 
+  it('counts a death before ready as a quick one, however long the boot took, and gives up on it', async () => {
+    const log: string[] = [];
+    // Quick deaths are those within 100 ms of being ready; this child boots for 300 ms and dies without being ready.
+    const supervisor = new Supervisor([child('slow', 'slow-crash')], { log: (l) => log.push(l), entry, rules: { ...rules, fastExitMs: 100, maxFastExits: 2 } });
+    await expect(supervisor.start()).rejects.toThrow('slow kept crashing at start');
+    expect(await supervisor.done).toBe(1);
+    expect(log.filter((l) => l.startsWith('[start] slow')).map((l) => / exited with code 4 before it was ready/.test(l))).toEqual([true, true]);
+  });
+
   it('gives up on a child that keeps dying at start, with doubling delays up to the cap, and stops the others', async () => {
     const log: string[] = [];
     const supervisor = new Supervisor([child('steady', 'serve'), child('broken', 'crash')], { log: (l) => log.push(l), entry, rules });
@@ -62,7 +74,7 @@ describe('the process supervisor', () => {
     expect(await supervisor.done).toBe(1);
     const deaths = log.filter((l) => l.startsWith('[start] broken'));
     expect(deaths.map((l) => /starting it again in ([\d.]+) s$/.exec(l)?.[1] ?? 'gave up')).toEqual(['0.1', '0.2', '0.3', 'gave up']);
-    expect(deaths.every((l) => / exited with code 3 after /.test(l))).toBe(true);
+    expect(deaths.every((l) => / exited with code 3 before it was ready/.test(l))).toBe(true);
     expect(deaths[3]).toMatch(/It died 4 times in a row, each within 10\.0 s of starting, so it is not started again \(its own output above says why\)\. Stopping the other processes\.$/);
     expect(supervisor.children().every((c) => c.pid === 0)).toBe(true);
   });

@@ -135,6 +135,8 @@ export class Supervisor {
     worker.on('message', (m: unknown) => {
       if (!isReadyMessage(m) || slot.worker !== worker) return;
       slot.ready = true;
+      // Its uptime counts from ready: a child slow to boot that dies soon after serving still counts as a quick death.
+      slot.startedAt = performance.now();
       slot.port = m.port;
       if (slot.served) this.options.log(`[start] ${slot.spec.name} is back (pid ${worker.process.pid})`);
       slot.served = true;
@@ -145,12 +147,14 @@ export class Supervisor {
 
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     if (slot.worker !== worker) return;
+    const wasReady = slot.ready;
     slot.worker = null;
     slot.ready = false;
     if (this.stopping) return;
-    const uptime = performance.now() - slot.startedAt;
+    // A death before it was ever ready is a quick one, however long the boot took.
+    const uptime = wasReady ? performance.now() - slot.startedAt : 0;
     const decision = slot.policy.exited(uptime);
-    const what = `[start] ${slot.spec.name} (pid ${worker.process.pid}) ${death(code, signal)} after ${seconds(uptime)}`;
+    const what = `[start] ${slot.spec.name} (pid ${worker.process.pid}) ${death(code, signal)} ${wasReady ? `after ${seconds(uptime)}` : 'before it was ready'}`;
     if (decision.restart) {
       this.options.log(`${what}; starting it again in ${seconds(decision.delayMs)}`);
       slot.timer = setTimeout(() => this.fork(slot), decision.delayMs);

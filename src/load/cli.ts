@@ -33,7 +33,7 @@ function parseArgs(argv: string[]): Args | string {
     const value = () => inline ?? argv[++i];
     if (flag === '--duration') {
       const v = value();
-      const ms = v === undefined ? null : parseDuration(v);
+      const ms = v === undefined || /^\s*\d+(\.\d+)?\s*$/.test(v) ? null : parseDuration(v);
       if (ms === null || ms <= 0) return `--duration needs a duration such as "5s" (got ${JSON.stringify(v ?? null)})`;
       args.durationMs = ms;
     } else if (flag === '--out') {
@@ -95,12 +95,15 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 if (require.main === module) {
   const stop = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  // Ctrl-C, or a CI job cancelled (SIGTERM): finish what is in flight, report, and delete the sandbox made for the run.
+  const onSignal = (signal: NodeJS.Signals) => {
     if (interrupts++ === 0) {
-      process.stderr.write('\n[load] stopping: finishing the iterations in flight, then reporting (Ctrl-C again to quit at once)\n');
+      process.stderr.write(`\n[load] ${signal}: stopping: finishing the iterations in flight, then reporting (again to quit at once, leaving a sandbox made for the run)\n`);
       stop.abort();
     } else process.exit(130);
-  });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   main(process.argv.slice(2), undefined, stop.signal).then(
     (code) => process.exit(code),
     (err: Error) => {

@@ -1,4 +1,4 @@
-/** Durations as plans write them: `300ms`, `5s`, `2m`, `1h`, `1m30s`; a bare number is milliseconds. */
+/** Durations as plans write them: `300ms`, `5s`, `2m`, `1h`, `1m30s` (a bare number is milliseconds here; plan fields and --duration refuse one). */
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 

@@ -51,6 +51,26 @@ export class Trend implements TrendView {
   }
 }
 
+/**
+ * A trend of few samples (queue depth, sampled once a second or so) kept exactly:
+ * its percentiles are sample values (nearest rank), so that `queue_depth p(95) <= 100`
+ * holds when 95% of the samples were 100, where an HDR bucket's upper edge would not.
+ */
+export class ExactTrend extends Trend {
+  private readonly values: number[] = [];
+
+  override record(value: number): void {
+    super.record(value);
+    this.values.push(value);
+  }
+
+  override percentile(p: number): number {
+    if (!this.values.length) return NaN;
+    const sorted = [...this.values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  }
+}
+
 export interface TrendSummary {
   count: number;
   min: number | null;
@@ -124,7 +144,7 @@ export class Metrics implements ThresholdData {
   readonly consistency = new Map<string, { latency: Trend; timeouts: number }>();
   readonly errors = new Map<string, ErrorStats>();
   readonly queueLag = new Trend();
-  readonly queueDepth = new Trend(2);
+  readonly queueDepth = new ExactTrend();
   readonly queueSamples: QueueSample[] = [];
   readonly series: SeriesPoint[] = [];
   requests = 0;

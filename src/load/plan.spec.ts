@@ -91,6 +91,12 @@ describe('parsePlan', () => {
     expect(problems(text).map((p) => p.split(':')[1])).toEqual(['13', '10', '16']);
   });
 
+  it('wants a unit on every duration: a bare number would be milliseconds', () => {
+    expect(problems(replaceLine(7, 'duration: 60'))).toEqual(['plan.yaml:7: duration needs a unit, e.g. "60s" or "60ms" (got 60)']);
+    expect(problems(replaceLine(7, 'duration: "60"'))[0]).toMatch(/^plan\.yaml:7: duration needs a unit/);
+    expect(parsePlan(replaceLine(7, 'duration: 1m30s'), 'plan.yaml').durationMs).toBe(90_000);
+  });
+
   it('names the line of a YAML syntax error', () => {
     expect(problems(`${base}thresholds: [unclosed\n`)[0]).toBe('plan.yaml:18: Map keys must be unique');
     expect(problems(base.replace('  rate: 5', '  rate: [5'))[0]).toMatch(/^plan\.yaml:1\d: /);

@@ -199,7 +199,9 @@ class Reader {
 
   duration(node: Node | undefined, path: string, opts: { positive?: boolean } = {}): number | null {
     const v = this.scalar(node);
-    const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : null;
+    // A bare number would be milliseconds, and `duration: 60` meant as a minute would run for 60 ms: a unit is required.
+    if (typeof v === 'number' || (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v))) return this.fail(node, `${path} needs a unit, e.g. "${v}s" or "${v}ms" (got ${JSON.stringify(v)})`);
+    const ms = typeof v === 'string' ? parseDuration(v) : null;
     if (ms === null) return this.fail(node, `${path} must be a duration such as "300ms", "5s" or "2m" (got ${JSON.stringify(v ?? null)})`);
     if (opts.positive && ms <= 0) return this.fail(node, `${path} must be longer than 0`);
     return ms;

@@ -112,8 +112,9 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       }
     };
 
-    await sampler.start();
+    // The run's time starts before the first queue sample, so that the series is in order from 0.
     t0 = performance.now();
+    await sampler.start();
     if (opts.progress !== false) progress = new Progress(opts.stderr, metrics, clock, plan.durationMs, () => sampler.last).start();
     const inflight = await schedule(plan.arrival, plan.durationMs, metrics, runIteration, stop);
     const grace = new AbortController();
@@ -128,12 +129,13 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
     }
     elapsedMs = clock();
   } catch (err) {
-    if (!(err instanceof TargetError)) throw err;
+    // Whatever stopped the run (a refused setup, a 429 or 5xx at sign-in, a lost connection), the sandbox made for it goes.
     progress?.stop();
     await sampler.stop();
-    await releaseTarget(setup, target);
+    await releaseTarget(setup, target).catch(() => undefined);
     await Promise.all([engine.close(), monitor.close(), setup.close()]);
-    return fail(err);
+    if (err instanceof TargetError) return fail(err);
+    throw err;
   } finally {
     if (elapsedMs === 0) elapsedMs = clock();
     progress?.stop();

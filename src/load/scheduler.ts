@@ -46,6 +46,8 @@ export async function schedule(
   const elapsed = () => performance.now() - started;
   const inflight = new Set<Promise<void>>();
   const wait = async (ms: number) => {
+    // Stopped: no iteration starts any more, even one that is overdue.
+    if (signal.aborted) return false;
     if (ms <= 0) return true;
     try {
       await sleep(ms, undefined, { signal });

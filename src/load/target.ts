@@ -69,7 +69,15 @@ export async function prepareTarget(engine: HttpEngine, plan: Plan, runTag: stri
     json: { name: s.name ?? `load ${plan.name} ${runTag}`.slice(0, 100), template: s.template, seed: plan.seed },
   });
   if (created.status !== 201) throw new TargetError(`${where(plan)}: could not create a sandbox on ${plan.target.url} (POST /_sim/sandboxes answered ${created.status}${describe(created.body)}); give target.operator_token or SIM_OPERATOR_TOKEN where the controls are not open`);
-  const target = fromBody(plan, created.body, created.body.sandbox_token ?? null, true, s.keep);
+  let target: Target;
+  try {
+    target = fromBody(plan, created.body, created.body.sandbox_token ?? null, true, s.keep);
+  } catch (err) {
+    // Created but unusable: it goes again at once.
+    const id = created.body.id;
+    await engine.exchange({ method: 'DELETE', path: `/_sim/sandboxes/${id}`, token: created.body.sandbox_token ?? token }).catch(() => undefined);
+    throw err;
+  }
   if (s.settings) {
     const res = await engine.exchange({ method: 'PATCH', path: `/_sim/sandboxes/${target.sandboxId}/settings`, token: target.simToken ?? undefined, json: s.settings });
     if (res.status !== 200) {
