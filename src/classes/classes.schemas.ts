@@ -28,17 +28,12 @@ const traineeFields = {
 
 export const ClassTrainee = Named('ClassTrainee', Obj(traineeFields));
 
-export const TrainingClass = Named(
-  'TrainingClass',
-  Obj({
-    id: Id,
-    name: Str({ example: 'Monday onboarding' }),
-    created_at: DateTime,
-    trainees: ArrayOf(ClassTrainee),
-  }),
-);
+/** What every answer about a class starts with. */
+const classFields = { id: Id, name: Str({ example: 'Monday onboarding' }), created_at: DateTime };
 
-export const TrainingClassSummary = Named('TrainingClassSummary', Obj({ id: Id, name: Str({ example: 'Monday onboarding' }), trainees: Int({ minimum: 0 }), created_at: DateTime }));
+export const TrainingClass = Named('TrainingClass', Obj({ ...classFields, trainees: ArrayOf(ClassTrainee) }));
+
+export const TrainingClassSummary = Named('TrainingClassSummary', Obj({ ...classFields, trainees: Int({ minimum: 0 }) }));
 
 const ClassToken = Str({ description: "Drives this class's routes (`Authorization: Bearer …`); shown only here", example: 'cls_Zq3LmV0cR6yN1kH4sW9bX2fJ7dP5gAq8' });
 
@@ -46,9 +41,7 @@ const ClassToken = Str({ description: "Drives this class's routes (`Authorizatio
 export const TrainingClassCreated = Named(
   'TrainingClassCreated',
   Obj({
-    id: Id,
-    name: Str({ example: 'Monday onboarding' }),
-    created_at: DateTime,
+    ...classFields,
     class_token: ClassToken,
     trainees: ArrayOf(Obj({ ...traineeFields, sandbox_token: SandboxToken, personas: ArrayOf(SandboxPersona) })),
   }),
