@@ -17,8 +17,6 @@ export interface StepCall {
   refs: ActivityRefs;
   /** The item the instance works on (its id), set by its first step. */
   itemId: number | null;
-  /** Makes a POST safe to send again (a retried job sends the same key): the API answers the first result. */
-  idempotencyKey: string;
   send: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<HttpAnswer>;
   photo: () => Promise<Buffer>;
 }
@@ -47,8 +45,8 @@ type Step = (call: StepCall) => Promise<StepResult>;
 
 /**
  * Each step of each workflow, as one persona would do it through the API: the
- * same requests and bodies a client sends, no shortcut. A POST carries the
- * action's idempotency key, so a step retried after a crash is done once.
+ * same requests and bodies a client sends, no shortcut. `send` puts the
+ * action's idempotency key on a POST, so a step retried after a crash is done once.
  */
 export const STEPS: Record<WorkflowName, Record<string, Step>> = {
   rfis: {

@@ -287,16 +287,14 @@ export class ActivityService implements OnModuleInit {
       return { skipped: 'the sandbox was reset or deleted' };
     }
     await this.schedule(run, payload.index + 1);
-    const itemField = `${action.workflow}:${action.instance}`;
     let item: ItemState = {};
     if (action.step_index > 0) {
-      const raw = await this.redis.hget(this.runKey(run, 'items'), itemField);
-      item = raw ? (JSON.parse(raw) as ItemState) : {};
+      item = await this.itemOf(run, action);
       if (item.dead) return this.settle(run, action, 'skipped', null, 0, `its ${action.workflow} #${action.instance} stopped: ${item.dead}`, item.id);
       if ((item.done ?? -1) < action.step_index - 1) {
         const late = realNow() - (run.started_real_ms + action.at_ms * run.stretch);
         if (late > WAIT_LIMIT_MS) {
-          await this.redis.hset(this.runKey(run, 'items'), itemField, JSON.stringify({ ...item, dead: 'an earlier step never finished' }));
+          await this.setItem(run, action, { ...item, dead: 'an earlier step never finished' });
           return this.settle(run, action, 'skipped', null, 0, 'an earlier step of its instance never finished', item.id);
         }
         await job.moveToDelayed(realNow() + WAIT_MS, job.token);
@@ -305,12 +303,13 @@ export class ActivityService implements OnModuleInit {
     }
     const http = new ActivityHttp(run.api_url, run.company_id);
     const user = run.users.find((u) => u.persona === action.persona && u.member === action.member)!;
+    // A POST carries the action's idempotency key: a retried job sends it again, and the API answers the first result.
+    const idempotencyKey = `activity-${run.id}-${action.index}`;
     const call: StepCall = {
       action,
       refs: run.refs,
       itemId: item.id ?? null,
-      idempotencyKey: `activity-${run.id}-${action.index}`,
-      send: (method, path, body, headers = {}) => this.send(http, run, user, method, path, body, method === 'POST' ? { 'idempotency-key': `activity-${run.id}-${action.index}`, ...headers } : headers),
+      send: (method, path, body, headers = {}) => this.send(http, run, user, method, path, body, method === 'POST' ? { 'idempotency-key': idempotencyKey, ...headers } : headers),
       photo: () => this.photo(),
     };
     const started = performance.now();
@@ -321,7 +320,7 @@ export class ActivityService implements OnModuleInit {
     // A conflicting edit is what a busy project does: the instance goes on.
     const goesOn = ok || answer.status === 409;
     const next: ItemState = action.step_index === 0 ? (result.createdId ? { id: result.createdId, done: 0 } : { dead: `its first step answered ${answer.status}` }) : goesOn ? { ...item, done: action.step_index } : { ...item, dead: `${action.step} answered ${answer.status}${answer.code ? ` ${answer.code}` : ''}` };
-    await this.redis.hset(this.runKey(run, 'items'), itemField, JSON.stringify(next));
+    await this.setItem(run, action, next);
     return this.settle(run, action, ok ? 'ok' : 'failed', answer, ms, null, item.id ?? result.createdId);
   }
 
@@ -335,11 +334,19 @@ export class ActivityService implements OnModuleInit {
     if (!run || run.id !== payload.runId) return;
     const action = this.planOf(run)[payload.index];
     if (!action) return;
-    const itemField = `${action.workflow}:${action.instance}`;
-    const raw = await this.redis.hget(this.runKey(run, 'items'), itemField);
-    const item: ItemState = raw ? (JSON.parse(raw) as ItemState) : {};
-    await this.redis.hset(this.runKey(run, 'items'), itemField, JSON.stringify({ ...item, dead: `${action.step} failed: ${error.message}` }));
+    const item = await this.itemOf(run, action);
+    await this.setItem(run, action, { ...item, dead: `${action.step} failed: ${error.message}` });
     await this.settle(run, action, 'failed', null, 0, error.message.slice(0, 300), item.id);
+  }
+
+  /** Where the action's instance (its RFI, submittal, …) has got to, shared by every process through Redis. */
+  private async itemOf(run: ActivityRun, action: PlannedAction): Promise<ItemState> {
+    const raw = await this.redis.hget(this.runKey(run, 'items'), `${action.workflow}:${action.instance}`);
+    return raw ? (JSON.parse(raw) as ItemState) : {};
+  }
+
+  private async setItem(run: ActivityRun, action: PlannedAction, state: ItemState): Promise<void> {
+    await this.redis.hset(this.runKey(run, 'items'), `${action.workflow}:${action.instance}`, JSON.stringify(state));
   }
 
   private async send(http: ActivityHttp, run: ActivityRun, user: ActivityUser, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
@@ -372,7 +379,6 @@ export class ActivityService implements OnModuleInit {
   /** Counts an action's outcome (in Redis, for every process) and ends the run after its last action. */
   private async settle(run: ActivityRun, action: PlannedAction, outcome: Outcome, answer: HttpAnswer | null, ms: number, reason: string | null, itemId?: number): Promise<Record<string, unknown>> {
     const step = `${action.workflow}.${action.step}`;
-    const user = run.users.find((u) => u.persona === action.persona && u.member === action.member);
     const entry = {
       index: action.index,
       workflow: action.workflow,
@@ -380,7 +386,7 @@ export class ActivityService implements OnModuleInit {
       step: action.step,
       persona: action.persona,
       member: action.member,
-      user_id: user?.user_id ?? null,
+      user_id: run.refs.users[`${action.persona}#${action.member}`] ?? null,
       item_id: itemId ?? null,
       outcome,
       status: answer?.status ?? null,
